@@ -1,0 +1,6 @@
+def memberships(request):
+    """The user's roles, for the header: loaded once per page, with their organisations."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"user_memberships": list(user.memberships.with_organisations())}

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+
+
+class Command(BaseCommand):
+    help = "Charge le monde de démonstration (idempotent) et affiche les comptes de démonstration."
+
+    def handle(self, *args, **options):
+        accounts = load_demo()
+        self.stdout.write(self.style.SUCCESS("Monde de démonstration chargé."))
+        self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        width = max(len(a.user.email) for a in accounts)
+        for account in accounts:
+            mark = " *" if account.two_factor else ""
+            self.stdout.write(f"  {account.user.email:<{width}}  {account.roles}{mark}")
+        bypass = getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None) if settings.DEBUG else None
+        self.stdout.write(
+            "\n* double authentification : clé TOTP de démonstration "
+            f"{DEMO_TOTP_SECRET} (à ajouter dans une application d'authentification)"
+            + (f", ou le code {bypass} en développement." if bypass else ".")
+        )

@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import AcceptInvitationForm, InvitationForm, SchoolSearchForm
+from .models import Federation, Invitation, Membership, OrganisingAuthority, Role, School
+
+SCHOOLS_PER_PAGE = 25
+
+
+def home(request):
+    """What this user can reach, organisation by organisation."""
+    user = request.user
+    schools = School.objects.visible_to(user)
+    federations = Federation.objects.visible_to(user).annotate(
+        affiliated_pos=Count("organising_authorities", distinct=True),
+        affiliated_schools=Count("schools", distinct=True),
+    )
+    organising_authorities = OrganisingAuthority.objects.visible_to(user).annotate(
+        school_count=Count("schools", distinct=True)
+    )
+    own_schools = schools.filter(
+        pk__in=user.memberships.filter(school__isnull=False).values("school")
+    ).with_parties()
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "school_count": schools.count(),
+            "federations": federations,
+            "organising_authorities": organising_authorities[:50],
+            "organising_authority_count": organising_authorities.count(),
+            "own_schools": own_schools,
+            "can_invite": user.has_perm("accounts.invite_people"),
+        },
+    )
+
+
+def school_list(request):
+    form = SchoolSearchForm(request.GET or None)
+    schools = form.filter(School.objects.visible_to(request.user).with_parties())
+    page = Paginator(schools.order_by("name", "fase"), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "accounts/school_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+def school_detail(request, fase: int):
+    school = get_object_or_404(School.objects.visible_to(request.user).with_parties(), fase=fase)
+    people = (
+        Membership.objects.visible_to(request.user)
+        .filter(school=school)
+        .select_related("user")
+        .order_by("role", "user__last_name")
+    )
+    return render(request, "accounts/school_detail.html", {"school": school, "people": people})
+
+
+@permission_required("accounts.invite_people", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def invitation_create(request):
+    form = InvitationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invitation = services.invite_person(
+            organisation=data["organisation"],
+            role=data["role"],
+            email=data["email"],
+            function=data["function"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        messages.success(
+            request,
+            f"Invitation envoyée à {invitation.email} ({invitation.get_role_display()}, "
+            f"{invitation.organisation}). Le lien est valable 7 jours.",
+        )
+        return redirect("invitation_create")
+    sent = Invitation.objects.filter(invited_by=request.user).select_related(
+        "federation", "organising_authority", "school", "guidance_centre"
+    )[:20]
+    return render(request, "accounts/invitation_form.html", {"form": form, "sent": sent})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    invitation = (
+        Invitation.objects.by_token(token)
+        .select_related("federation", "organising_authority", "school", "guidance_centre")
+        .first()
+    )
+    problem = _invitation_problem(invitation)
+    if problem:
+        return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
+
+    signed_in = request.user.is_authenticated
+    form = (
+        None
+        if signed_in
+        else AcceptInvitationForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
+        )
+    )
+    if request.method == "POST" and (signed_in or form.is_valid()):
+        try:
+            if signed_in:
+                user = services.accept_invitation(token=token, user=request.user)
+            else:
+                user = services.accept_invitation(
+                    token=token,
+                    password=form.cleaned_data["password1"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except ValidationError as error:
+            return render(
+                request, "accounts/invitation_invalid.html", {"problem": error.messages[0]}, status=409
+            )
+        messages.success(
+            request,
+            f"Bienvenue ! Vous êtes désormais {invitation.get_role_display().lower()} "
+            f"pour {invitation.organisation}.",
+        )
+        return redirect("home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "Role": Role},
+    )
+
+
+def _invitation_problem(invitation) -> str:
+    if invitation is None:
+        return "Ce lien d'invitation n'est pas valable. Vérifiez qu'il est complet."
+    if invitation.is_accepted:
+        return "Cette invitation a déjà été utilisée. Connectez-vous avec votre adresse e-mail."
+    if invitation.is_expired:
+        return (
+            "Cette invitation a expiré. Demandez une nouvelle invitation à la personne qui vous l'a envoyée."
+        )
+    return ""

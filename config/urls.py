@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+
+# The admin has no login form of its own: people go through the same login (its rate
+# limits and two-factor included).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Administration de Pilotis"
+admin.site.site_title = "Pilotis"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("ecoles/", accounts_views.school_list, name="school_list"),
+    path("ecoles/<int:fase>/", accounts_views.school_detail, name="school_detail"),
+    path("invitations/nouvelle/", accounts_views.invitation_create, name="invitation_create"),
+    path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
+    path("comptes/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,67 @@
+"""Shared fixtures: a small world of two sides, A and B, so that every test can check that
+what belongs to A stays out of B's reach."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, School
+from tests.accounts.factories import (
+    FederationFactory,
+    MembershipFactory,
+    OrganisingAuthorityFactory,
+    SchoolFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Side:
+    """One federation, one PO affiliated to it, two schools of that PO, and one user per role."""
+
+    federation: object
+    organising_authority: object
+    school: object
+    other_school: object
+    users: dict
+
+
+def _side(label: str) -> Side:
+    federation = FederationFactory(code=f"FPO-{label}", name=f"Fédération {label}")
+    po = OrganisingAuthorityFactory(name=f"Ville {label}", federations=[federation])
+    school = SchoolFactory(name=f"École {label} 1", organising_authority=po, federation=federation)
+    other_school = SchoolFactory(
+        name=f"Athénée {label} 2",
+        organising_authority=po,
+        federation=federation,
+        level=School.Level.SECONDAIRE,
+    )
+    organisation_of = {
+        Role.FPO_STAFF: {"federation": federation},
+        Role.FPO_ADVISER: {"federation": federation},
+        Role.PO_REFERENT: {"organising_authority": po},
+        Role.SIGNATORY: {"organising_authority": po},
+        Role.SCHOOL_DIRECTION: {"school": school},
+        Role.DCO: {"school": school},
+    }
+    users = {}
+    for role, organisation in organisation_of.items():
+        user = UserFactory(email=f"{role}.{label.lower()}@pilotis.example", two_factor=role == Role.FPO_STAFF)
+        MembershipFactory(user=user, role=role, **organisation)
+        users[role] = user
+    return Side(federation, po, school, other_school, users)
+
+
+@pytest.fixture
+def side_a(db):
+    return _side("A")
+
+
+@pytest.fixture
+def side_b(db):
+    return _side("B")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin.test@pilotis.example", is_superuser=True, is_staff=True, two_factor=True)

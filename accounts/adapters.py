@@ -9,5 +9,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Votre rôle exige la double authentification : vous ne pouvez pas la désactiver."
+        ),
+    }
+
     def get_totp_label(self, user):
         return user.email
+
+    def can_delete_authenticator(self, authenticator):
+        return not authenticator.user.requires_two_factor()

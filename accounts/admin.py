@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from import_export.admin import ImportExportModelAdmin
 
 from .models import Federation, GuidanceCentre, Invitation, Membership, OrganisingAuthority, School, User
 from .resources import SchoolResource
+
+
+# Roles live in memberships (a role in an organisation), not in Django's groups.
+admin.site.unregister(Group)
 
 
 class MembershipInline(admin.TabularInline):

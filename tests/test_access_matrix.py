@@ -1,0 +1,222 @@
+"""The access matrix: every URL pattern of the URLconf × anonymous, each role of organisation A,
+the same role of organisation B, and an administrator.
+
+A URL added to the URLconf without an entry here fails `test_every_url_is_in_the_matrix`,
+so that nobody ships a page whose access nobody has thought about."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from tests.accounts.factories import InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonyme"
+ADMIN = "administrateur"
+ROLES = list(Role)
+LOGIN = "/comptes/login/"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What each kind of visitor gets. `own` is a role of the organisation the URL's object
+    belongs to (A), `other` the same role in organisation B."""
+
+    anonymous: object
+    own: dict | object
+    other: dict | object
+    admin: object
+
+    def for_visitor(self, who, side):
+        if who == ANONYMOUS:
+            return self.anonymous
+        if who == ADMIN:
+            return self.admin
+        expected = self.own if side == "A" else self.other
+        return expected[who] if isinstance(expected, dict) else expected
+
+
+LOGIN_REQUIRED = "redirection vers la connexion"
+ANY_ACCOUNT_PAGE = "page du compte (200 ou redirection dans /comptes/)"
+
+private = Expect(anonymous=LOGIN_REQUIRED, own=200, other=200, admin=200)
+public = Expect(anonymous=200, own=200, other=200, admin=200)
+account_page = Expect(
+    anonymous=LOGIN_REQUIRED, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE
+)
+account_public = Expect(anonymous=200, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE)
+# Pages about one's own authenticator: 404 where the user has none (only federation staff
+# and administrators have TOTP in this world).
+totp_owners = {role: ANY_ACCOUNT_PAGE if role == Role.FPO_STAFF else 404 for role in ROLES}
+own_authenticator = Expect(
+    anonymous=LOGIN_REQUIRED, own=totp_owners, other=totp_owners, admin=ANY_ACCOUNT_PAGE
+)
+no_recovery_codes = Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404)
+inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for role in ROLES}
+
+MATRIX = {
+    "home": private,
+    "school_list": private,
+    # A school of organisation A: every role of A reaches it, nobody of B does (404, no leak).
+    "school_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    "invitation_create": Expect(anonymous=LOGIN_REQUIRED, own=inviters, other=inviters, admin=200),
+    # The link in the e-mail is public: the invited person has no account yet.
+    "invitation_accept": public,
+    "account_login": account_public,
+    "account_logout": account_page,
+    "account_inactive": account_public,
+    "account_signup": account_public,
+    "account_reauthenticate": account_page,
+    "account_email": account_page,
+    "account_email_verification_sent": account_public,
+    "account_change_password": account_page,
+    "account_set_password": account_page,
+    "account_reset_password": account_public,
+    "account_confirm_login_code": account_page,
+    "account_confirm_email": account_public,
+    "account_reset_password_from_key_done": account_public,
+    "account_reset_password_from_key": account_public,
+    "account_reset_password_done": account_public,
+    "mfa_index": account_page,
+    "mfa_authenticate": account_page,
+    "mfa_reauthenticate": account_page,
+    "mfa_activate_totp": account_page,
+    "mfa_deactivate_totp": own_authenticator,
+    "mfa_generate_recovery_codes": account_page,
+    # Nobody has generated recovery codes yet: nothing to see or download.
+    "mfa_view_recovery_codes": no_recovery_codes,
+    "mfa_download_recovery_codes": no_recovery_codes,
+}
+# The admin is for administrators only: everybody else is sent to the login.
+ADMIN_ONLY = Expect(anonymous=LOGIN_REQUIRED, own=LOGIN_REQUIRED, other=LOGIN_REQUIRED, admin=200)
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield ":".join(filter(None, [namespace, pattern.name or ""])), prefix + str(pattern.pattern)
+
+
+def url_names():
+    return sorted({name for name, _ in _walk(get_resolver().url_patterns)})
+
+
+def test_every_url_is_in_the_matrix():
+    missing = [
+        (name or "(sans nom)")
+        for name, route in _walk(get_resolver().url_patterns)
+        if not route.startswith("admin/") and name not in MATRIX
+    ]
+    assert not missing, f"URL sans ligne dans la matrice d'accès : {missing}"
+
+
+@pytest.fixture
+def world(side_a, side_b, admin_user):
+    invitation = InvitationFactory(organising_authority=side_a.organising_authority)
+    token = "jeton-de-test"
+    invitation.token_hash = __import__("hashlib").sha256(token.encode()).hexdigest()
+    invitation.save()
+    return {"A": side_a, "B": side_b, "admin": admin_user, "token": token}
+
+
+def _sample_url(name, world):
+    side_a = world["A"]
+    kwargs = {
+        "school_detail": {"fase": side_a.school.fase},
+        "invitation_accept": {"token": world["token"]},
+        "account_confirm_email": {"key": "cle-inconnue"},
+        "account_reset_password_from_key": {"uidb36": "zz", "key": "cle-inconnue"},
+    }.get(name, {})
+    return reverse(name, kwargs=kwargs)
+
+
+def _visitors(world):
+    yield ANONYMOUS, None, None
+    yield ADMIN, None, world["admin"]
+    for role in ROLES:
+        for side in ("A", "B"):
+            yield role, side, world[side].users[role]
+
+
+def _check(response, expected, url):
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if expected == LOGIN_REQUIRED:
+        return (
+            status == 302
+            and location.startswith(LOGIN)
+            or (status == 302 and location.startswith("/admin/login/"))
+        )
+    if expected == ANY_ACCOUNT_PAGE:
+        return status == 200 or (status == 302 and (location.startswith("/comptes/") or location == "/"))
+    return status == expected
+
+
+@pytest.mark.parametrize("name", [n for n in url_names() if n in MATRIX])
+def test_access_matrix(client, world, name):
+    url = _sample_url(name, world)
+    failures = []
+    for who, side, user in _visitors(world):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        expected = MATRIX[name].for_visitor(who, side)
+        if not _check(response, expected, url):
+            failures.append(
+                f"{who} ({side or '-'}) : attendu {expected}, reçu {response.status_code} {response.headers.get('Location', '')}"
+            )
+        if side == "B" and expected == 404:
+            assert world["A"].school.name not in response.content.decode(), "fuite de données de A vers B"
+    assert not failures, f"{url}\n" + "\n".join(failures)
+
+
+def _admin_urls(world):
+    side_a = world["A"]
+    yield reverse("admin:index")
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        yield reverse("admin:{}_{}_changelist".format(*info))
+        if model_admin.has_add_permission(_FakeRequest(world["admin"])):
+            yield reverse("admin:{}_{}_add".format(*info))
+        instance = {"accounts.school": side_a.school, "accounts.user": world["admin"]}.get(
+            model._meta.label_lower
+        ) or model._default_manager.first()
+        if instance is not None:
+            yield reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
+            yield reverse("admin:{}_{}_history".format(*info), args=[instance.pk])
+
+
+class _FakeRequest:
+    def __init__(self, user):
+        self.user = user
+
+
+def test_admin_is_for_administrators_only(client, world):
+    failures = []
+    urls = list(_admin_urls(world))
+    assert len(urls) > 20
+    for url in urls:
+        for who, side, user in _visitors(world):
+            if who not in (ANONYMOUS, ADMIN) and side == "B":
+                continue  # the admin has no organisation scoping: one side is enough
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            response = client.get(url)
+            if not _check(response, ADMIN_ONLY.for_visitor(who, side), url):
+                failures.append(f"{url} {who}: {response.status_code} {response.headers.get('Location', '')}")
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_login_is_the_application_login(client, world):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(LOGIN)

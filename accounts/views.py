@@ -3,7 +3,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -18,13 +17,12 @@ def home(request):
     """What this user can reach, organisation by organisation."""
     user = request.user
     schools = School.objects.visible_to(user)
-    federations = Federation.objects.visible_to(user).annotate(
-        affiliated_pos=Count("organising_authorities", distinct=True),
-        affiliated_schools=Count("schools", distinct=True),
-    )
-    organising_authorities = OrganisingAuthority.objects.visible_to(user).annotate(
-        school_count=Count("schools", distinct=True)
-    )
+    # Federation figures are for the federation's own people (and administrators).
+    federations = Federation.objects.visible_to(user)
+    if not user.is_superuser:
+        federations = federations.filter(pk__in=user.memberships.values("federation"))
+    federations = federations.with_counts()
+    organising_authorities = OrganisingAuthority.objects.visible_to(user).with_school_count(schools)
     own_schools = schools.filter(
         pk__in=user.memberships.filter(school__isnull=False).values("school")
     ).with_parties()

@@ -1,0 +1,89 @@
+"""Benchmarks: prints figures and ratios measured in the same run (`make bench`).
+
+The school list is paginated, so its time should barely move when the number of schools
+grows tenfold: the figure printed is the ratio of the 3,000-school median to the 300 one."""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from accounts.models import Federation, Membership, OrganisingAuthority, Role, School, User  # noqa: E402
+
+REPEAT = 15
+
+
+def build_world(schools: int) -> User:
+    federation, _ = Federation.objects.get_or_create(code="BENCH", defaults={"name": "Fédération de mesure"})
+    already = School.objects.count()
+    pos = []
+    for n in range(len(OrganisingAuthority.objects.all()), max(1, schools // 25)):
+        po = OrganisingAuthority.objects.create(name=f"Commune de mesure {n}", kind="commune")
+        po.federations.add(federation)
+        pos.append(po)
+    pos = list(OrganisingAuthority.objects.all())
+    School.objects.bulk_create(
+        School(
+            fase=100000 + n,
+            name=f"École de mesure {n}",
+            organising_authority=pos[n % len(pos)],
+            federation=federation,
+            level="primaire",
+            wave=n % 3 + 1,
+            postcode="1000",
+            city="Bruxelles",
+        )
+        for n in range(already, schools)
+    )
+    user, created = User.objects.get_or_create(email="bench@pilotis.example")
+    if created:
+        Membership.objects.create(user=user, role=Role.FPO_ADVISER, federation=federation)
+    return user
+
+
+def median_ms(client: Client, url: str) -> float:
+    client.get(url)  # warm-up
+    timings = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(timings)
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        figures = {}
+        for size in (300, 3000):
+            client = Client()
+            client.force_login(build_world(size))
+            figures[size] = {
+                "liste des écoles (page 1)": median_ms(client, "/ecoles/"),
+                "recherche d'écoles": median_ms(client, "/ecoles/?q=mesure+12"),
+                "accueil": median_ms(client, "/"),
+            }
+        print(f"{'mesure':<30} {'300 écoles':>12} {'3 000 écoles':>14} {'rapport':>9}")
+        for label in figures[300]:
+            small, large = figures[300][label], figures[3000][label]
+            print(f"{label:<30} {small:>9.1f} ms {large:>11.1f} ms {large / small:>8.2f}×")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

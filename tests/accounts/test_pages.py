@@ -1,15 +1,11 @@
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from accounts.models import Role
 from tests.accounts.factories import SchoolFactory
+from tests.utils import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
 
 def test_home_shows_each_role_what_it_reaches(client, side_a, side_b):

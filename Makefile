@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install lint bench demo clean
+.PHONY: run test install lint bench totp clean
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -14,7 +14,10 @@ run: install
 	$(BIN)/python manage.py load_demo
 	@echo
 	@echo "Pilotis : http://127.0.0.1:$(PORT)/"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+totp:
+	@$(BIN)/python manage.py demo_totp
 
 test: install
 	$(BIN)/ruff check .

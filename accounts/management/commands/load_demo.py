@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
@@ -15,9 +14,8 @@ class Command(BaseCommand):
         for account in accounts:
             mark = " *" if account.two_factor else ""
             self.stdout.write(f"  {account.user.email:<{width}}  {account.roles}{mark}")
-        bypass = getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None) if settings.DEBUG else None
         self.stdout.write(
-            "\n* double authentification : clé TOTP de démonstration "
-            f"{DEMO_TOTP_SECRET} (à ajouter dans une application d'authentification)"
-            + (f", ou le code {bypass} en développement." if bypass else ".")
+            "\n* double authentification obligatoire : ajoutez la clé TOTP de démonstration "
+            f"{DEMO_TOTP_SECRET} dans une application d'authentification, ou lisez le code "
+            "du moment avec `make totp`."
         )

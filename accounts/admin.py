@@ -6,7 +6,6 @@ from import_export.admin import ImportExportModelAdmin
 from .models import Federation, GuidanceCentre, Invitation, Membership, OrganisingAuthority, School, User
 from .resources import SchoolResource
 
-
 # Roles live in memberships (a role in an organisation), not in Django's groups.
 admin.site.unregister(Group)
 
@@ -50,6 +49,8 @@ class OrganisingAuthorityAdmin(admin.ModelAdmin):
 @admin.register(School)
 class SchoolAdmin(ImportExportModelAdmin):
     resource_classes = [SchoolResource]
+    # The same readers as `manage.py import_schools`: CSV (semicolons from Belgian Excel too), XLSX.
+    import_formats = SchoolResource.file_formats
     list_display = [
         "fase",
         "name",

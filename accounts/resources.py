@@ -1,11 +1,372 @@
-"""Placeholder: the school import resource (filled in by the import work)."""
+"""The school import, shared by the admin's import page and `manage.py import_schools`.
 
-from import_export import resources
+A file has one school per line under the columns `FASE, name, address, postcode, city, PO,
+level, wave` and an optional `FPO` (French headers are accepted too). Each bad row is
+reported with its line in the file (the header is line 1) and a French reason; a row is
+matched to an existing school by its FASE number, so importing a file again updates it.
+"""
 
-from .models import School
+import csv
+import io
+import re
+import unicodedata
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.text import capfirst
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.results import Result
+from tablib import Dataset
+
+from .models import Federation, OrganisingAuthority, School
+
+# Header as written in the file (normalised by `simplify`) → the resource's column name.
+COLUMN_ALIASES = {
+    "fase": "FASE",
+    "name": "name",
+    "nom": "name",
+    "address": "address",
+    "adresse": "address",
+    "postcode": "postcode",
+    "code postal": "postcode",
+    "city": "city",
+    "localite": "city",
+    "po": "PO",
+    "pouvoir organisateur": "PO",
+    "level": "level",
+    "niveau": "level",
+    "wave": "wave",
+    "phase": "wave",
+    "vague": "wave",
+    "fpo": "FPO",
+    "federation": "FPO",
+}
+REQUIRED_COLUMNS = ["FASE", "name", "PO", "level", "wave"]
+
+LEVELS = {level.value: level for level in School.Level} | {"maternelle": School.Level.MATERNEL}
+SPECIALISED_WORDS = {"specialise", "specialisee"}
+
+
+def simplify(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces: 'Localité' → 'localite',
+    'Primaire  spécialisé' → 'primaire specialise'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.split(r"[\s_\-]+", letters)).strip()
+
+
+def cell_text(value) -> str:
+    """A cell as text. Spreadsheets give numbers as floats (1000.0): they mean 1000."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def file_line(row_number: int) -> int:
+    """import-export counts data rows from 1; the user counts lines of the file, where the
+    header is line 1."""
+    return row_number + 1
+
+
+class TextWidget(widgets.CharWidget):
+    def __init__(self, missing_message=None):
+        super().__init__()
+        self.missing_message = missing_message
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text and self.missing_message:
+            raise ValueError(self.missing_message)
+        return text
+
+
+class FaseWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            raise ValueError("FASE manquant.")
+        if not re.fullmatch(r"[0-9]+", text) or int(text) == 0:
+            raise ValueError(f"FASE « {text} » invalide : un nombre entier positif est attendu.")
+        return int(text)
+
+
+class PostcodeWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if text and not re.fullmatch(r"[1-9][0-9]{3}", text):
+            raise ValueError(f"Code postal « {text} » invalide : quatre chiffres (1000 à 9999) attendus.")
+        return text
+
+
+class LevelWidget(widgets.Widget):
+    """'primaire', 'Primaire spécialisé' … → (level, specialised)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            raise ValueError("Niveau manquant.")
+        words = simplify(re.sub(r"[^\w\s]", " ", text)).split()
+        specialised = any(word in SPECIALISED_WORDS for word in words)
+        levels = [word for word in words if word not in SPECIALISED_WORDS]
+        if len(levels) != 1 or levels[0] not in LEVELS:
+            raise ValueError(
+                f"Niveau inconnu : « {text} » (maternel, primaire, fondamental ou secondaire, "
+                "suivi au besoin de « spécialisé »)."
+            )
+        return LEVELS[levels[0]], specialised
+
+
+class LevelField(fields.Field):
+    """The level column carries two facts: the level and whether the teaching is specialised."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance.level, instance.specialised = self.clean(row, **kwargs)
+
+    def export(self, instance, **kwargs):
+        # Used for the export and the admin's preview: what is exported imports back the same.
+        return f"{instance.level} spécialisé" if instance.specialised else instance.level
+
+
+class WaveWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            raise ValueError("Phase manquante.")
+        if text not in {"1", "2", "3"}:
+            raise ValueError(f"Phase « {text} » invalide : 1, 2 ou 3 attendu.")
+        return int(text)
+
+
+def dataset_from_rows(rows) -> Dataset:
+    """The first row is the header. Every other row is kept, blank ones too (the resource
+    skips them), so that data row N is line N + 1 of the file, as the user counts."""
+    rows = iter(rows)
+    headers = [cell if cell is not None else "" for cell in next(rows, [])]
+    dataset = Dataset(headers=headers or None)
+    width = len(headers)
+    for row in rows:
+        # Rows may be shorter or longer than the header (trailing separators, stray cells
+        # beyond the last column): the cells that have a header are what counts.
+        row = list(row)[:width]
+        dataset.append(row + [None] * (width - len(row)))
+    return dataset
+
+
+class CSV(base_formats.CSV):
+    """CSV in UTF-8 with or without BOM, separated by commas or by semicolons (Belgian Excel)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode("utf-8-sig")
+        text = in_stream.removeprefix("\ufeff")
+        header = text.split("\n", 1)[0]
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        return dataset_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+class XLSX(base_formats.XLSX):
+    """The first sheet of an Excel workbook."""
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        # data_only: the values that formulas computed, not the formulas.
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            return dataset_from_rows(book.active.iter_rows(values_only=True))
+        finally:
+            book.close()
+
+
+class HeaderError(ValueError):
+    """The columns of the file are wrong."""
+
+
+class SchoolImportResult(Result):
+    """Numbers bad rows by their line in the file, in the admin as in the command."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(file_line(number), row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(file_line(number), row, errors)
 
 
 class SchoolResource(resources.ModelResource):
+    fase = fields.Field(attribute="fase", column_name="FASE", widget=FaseWidget())
+    name = fields.Field(attribute="name", column_name="name", widget=TextWidget("Nom manquant."))
+    street = fields.Field(attribute="street", column_name="address", widget=TextWidget())
+    postcode = fields.Field(attribute="postcode", column_name="postcode", widget=PostcodeWidget())
+    city = fields.Field(attribute="city", column_name="city", widget=TextWidget())
+    # PO and FPO are read together by `import_parties` (the federation depends on the PO);
+    # the fields serve the export and the list of columns shown on the admin's import page.
+    organising_authority = fields.Field(
+        attribute="organising_authority",
+        column_name="PO",
+        widget=widgets.ForeignKeyWidget(OrganisingAuthority, "name"),
+        readonly=True,
+    )
+    level = LevelField(attribute="level", column_name="level", widget=LevelWidget())
+    wave = fields.Field(attribute="wave", column_name="wave", widget=WaveWidget())
+    federation = fields.Field(
+        attribute="federation",
+        column_name="FPO",
+        widget=widgets.ForeignKeyWidget(Federation, "code"),
+        readonly=True,
+    )
+
+    # The files it reads, in the admin as in `manage.py import_schools`.
+    file_formats = [CSV, XLSX]
+    header_error = None
+
     class Meta:
         model = School
+        fields = [
+            "fase",
+            "name",
+            "street",
+            "postcode",
+            "city",
+            "organising_authority",
+            "level",
+            "wave",
+            "federation",
+        ]
         import_id_fields = ["fase"]
+        # Blank lines (spreadsheets often end with some) are skipped without a word.
+        report_skipped = False
+
+    @classmethod
+    def get_result_class(cls):
+        return SchoolImportResult
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing wherever the import runs: one invalid row undoes the others.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self.lines_by_fase = {}
+        # One query each for the whole file; names and codes are compared case-insensitively.
+        self.organising_authorities = {
+            po.name.casefold(): po for po in OrganisingAuthority.objects.prefetch_related("federations")
+        }
+        self.federations = {federation.code.casefold(): federation for federation in Federation.objects.all()}
+        headers = [self.column_name(header) for header in dataset.headers or []]
+        if headers:
+            dataset.headers = headers
+            self.header_error = self.check_headers(headers)
+        else:
+            self.header_error = "Le fichier est vide."
+        if self.header_error:
+            raise HeaderError(self.header_error)
+
+    @staticmethod
+    def column_name(header) -> str:
+        """The resource's name for a header of the file, or the header as it is if unknown."""
+        header = cell_text(header)
+        return COLUMN_ALIASES.get(simplify(header), header)
+
+    def check_headers(self, headers) -> str | None:
+        problems = []
+        missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+        if missing:
+            problems.append(
+                f"{plural(len(missing), 'Colonne manquante', 'Colonnes manquantes')} : {', '.join(missing)}."
+            )
+        known = set(COLUMN_ALIASES.values())
+        duplicated = sorted({h for h in headers if h in known and headers.count(h) > 1})
+        if duplicated:
+            problems.append(
+                f"{plural(len(duplicated), 'Colonne', 'Colonnes')} en double : {', '.join(duplicated)}."
+            )
+        if not problems:
+            return None
+        expected = ", ".join(f.column_name for f in self.get_import_fields() if f.column_name != "FPO")
+        return " ".join(problems) + f" Colonnes attendues : {expected} et, au besoin, FPO."
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        if isinstance(error, HeaderError):
+            # A mistake in the file, not in the code: the admin page needs no stack trace.
+            error = error.with_traceback(None)
+        super().handle_import_error(result, error, raise_errors)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            # A missing or malformed FASE names no school: import_instance reports it.
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        """Fill the school from the row, collecting every problem of the row at once."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.message_dict
+        self.import_parties(instance, row, errors)
+        if "fase" not in errors:
+            line = file_line(kwargs["row_number"])
+            first_line = self.lines_by_fase.setdefault(instance.fase, line)
+            if first_line != line:
+                errors["fase"] = [f"FASE {instance.fase} déjà présent à la ligne {first_line}."]
+        if errors:
+            # In the order of the columns, as the user reads the row.
+            raise ValidationError({field: errors[field] for field in self.fields if field in errors})
+
+    def import_parties(self, school, row, errors):
+        """The PO by its name; the federation from the FPO column, which must be one the PO
+        is affiliated to, or else the PO's only federation, if it has just one."""
+        code = cell_text(row.get("FPO"))
+        federation = self.federations.get(code.casefold())
+        if code and federation is None:
+            errors["federation"] = [f"Fédération inconnue : « {code} »."]
+
+        name = cell_text(row.get("PO"))
+        po = self.organising_authorities.get(name.casefold())
+        if not name:
+            errors["organising_authority"] = ["PO manquant."]
+        elif po is None:
+            errors["organising_authority"] = [f"PO inconnu : « {name} »."]
+        if po is None:
+            return
+        school.organising_authority = po
+
+        affiliations = list(po.federations.all())
+        if not code:
+            school.federation = affiliations[0] if len(affiliations) == 1 else None
+        elif federation in affiliations:
+            school.federation = federation
+        elif federation is not None:
+            errors["federation"] = [
+                f"Le PO « {po.name} » n'est pas affilié à la fédération « {federation.code} »."
+            ]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Blank lines are no schools; and when the columns are wrong, the header error says it all.
+        return self.header_error is not None or all(cell_text(value) == "" for value in row.values())
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """One plain French sentence per problem: the row's own messages as they are, the
+        model's checks (lengths…) preceded by the name of the field."""
+        import_validation_errors = import_validation_errors or {}
+        messages = ValidationError(import_validation_errors).messages if import_validation_errors else []
+        try:
+            instance.full_clean(exclude=list(import_validation_errors), validate_unique=validate_unique)
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                if field == NON_FIELD_ERRORS:
+                    messages.extend(field_messages)
+                else:
+                    label = capfirst(School._meta.get_field(field).verbose_name)
+                    messages.extend(f"{label} : {message}" for message in field_messages)
+        if messages:
+            raise ValidationError(messages)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """French: 0 and 1 take the singular."""
+    return many if count > 1 else one

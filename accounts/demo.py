@@ -125,12 +125,15 @@ def load_demo() -> list[DemoAccount]:
         two_factor = user.requires_two_factor()
         if two_factor and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
-        roles = (
-            "; ".join(
-                f"{m.get_role_display()} — {m.organisation}" for m in user.memberships.with_organisations()
+        organisations_by_role = {}
+        for membership in user.memberships.with_organisations():
+            organisations_by_role.setdefault(membership.get_role_display(), []).append(
+                str(membership.organisation)
             )
-            or "Administrateur"
+        roles = "; ".join(
+            f"{role} — {', '.join(organisations)}" for role, organisations in organisations_by_role.items()
         )
+        roles = roles or "Administrateur"
         accounts.append(DemoAccount(user=user, roles=roles, two_factor=two_factor))
     accounts.sort(key=lambda account: emails.index(account.user.email))
     return accounts

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from import_export.admin import ImportExportModelAdmin
 
+from . import services
 from .models import Federation, GuidanceCentre, Invitation, Membership, OrganisingAuthority, School, User
 from .resources import SchoolResource
 
@@ -45,6 +46,14 @@ class OrganisingAuthorityAdmin(admin.ModelAdmin):
     search_fields = ["name", "city"]
     filter_horizontal = ["federations"]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        detached = services.detach_schools_from_former_federations(form.instance)
+        if detached:
+            self.message_user(
+                request, f"{detached} école(s) ne sont plus rattachées à une fédération que ce PO a quittée."
+            )
+
 
 @admin.register(School)
 class SchoolAdmin(ImportExportModelAdmin):
@@ -85,9 +94,16 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent from the application, which e-mails the link (only the
+    token's hash is stored, so an invitation made here could never be used)."""
+
     list_display = ["email", "role", "organisation", "invited_by", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role"]
     search_fields = ["email"]
     list_select_related = ["invited_by", "federation", "organising_authority", "school", "guidance_centre"]
-    readonly_fields = ["token_hash", "invited_by", "created_at", "accepted_at", "accepted_by"]
-    exclude = []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

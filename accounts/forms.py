@@ -37,7 +37,7 @@ class SchoolSearchForm(forms.Form):
             return schools
         query = self.cleaned_data["q"].strip()
         if query:
-            if query.isdigit():
+            if query.isascii() and query.isdecimal():
                 schools = schools.filter(fase=int(query))
             else:
                 schools = schools.filter(
@@ -73,6 +73,12 @@ class InvitationForm(forms.Form):
             ("", "— Choisissez —"),
             *[(key, f"{o} ({organisation_kind(o).label})") for key, o in self.organisations.items()],
         ]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError("Vous ne pouvez pas vous inviter vous-même.")
+        return email
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -93,8 +94,8 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def requires_two_factor(self) -> bool:
-        """Administrators and federation staff must protect their account with TOTP."""
-        return self.is_superuser or self.memberships.filter(role=Role.FPO_STAFF).exists()
+        """Whoever can open the admin, and federation staff, must protect their account with TOTP."""
+        return self.is_staff or self.is_superuser or self.memberships.filter(role=Role.FPO_STAFF).exists()
 
 
 class Address(models.Model):
@@ -132,6 +133,12 @@ def count_of(queryset, field):
 
 
 class FederationQuerySet(OrganisationQuerySet):
+    def member_of(self, user):
+        """The federations the user works for (all of them for an administrator)."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk__in=_membership_ids(user, "federation"))
+
     def with_counts(self):
         return self.annotate(
             affiliated_pos=count_of(OrganisingAuthority.federations.through.objects, "federation"),
@@ -300,15 +307,18 @@ class School(Address):
 
     @staticmethod
     def visibility_filter(user):
+        federations = _membership_ids(user, "federation")
+        # A federation sees the schools affiliated to it, as long as their PO still is.
+        still_affiliated = OrganisingAuthority.federations.through.objects.filter(
+            federation__in=federations
+        ).values("organisingauthority")
         return (
             Q(pk__in=_membership_ids(user, "school"))
             | Q(organising_authority__in=_membership_ids(user, "organising_authority"))
-            | Q(federation__in=_membership_ids(user, "federation"))
+            | Q(federation__in=federations, organising_authority__in=still_affiliated)
         )
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if (
             self.federation_id
             and self.organising_authority_id
@@ -399,14 +409,19 @@ class OrganisationLink(models.Model):
         condition = conditions[0]
         for other in conditions[1:]:
             condition |= other
-        return models.CheckConstraint(condition=condition, name=name)
+        return models.CheckConstraint(
+            condition=condition,
+            name=name,
+            violation_error_message="Choisissez une seule organisation, et un rôle qui existe dans celle-ci.",
+        )
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
+        chosen = [field for field in ORGANISATION_FIELDS.values() if getattr(self, f"{field}_id")]
+        if len(chosen) != 1:
+            raise ValidationError(
+                "Choisissez une seule organisation : une fédération, un PO, une école ou un centre PMS."
+            )
         organisation = self.organisation
-        if organisation is None:
-            raise ValidationError("Choisissez l'organisation concernée.")
         allowed = ROLES_BY_ORGANISATION_KIND[organisation_kind(organisation)]
         if self.role and self.role not in allowed:
             raise ValidationError(
@@ -428,13 +443,14 @@ class MembershipQuerySet(models.QuerySet):
         return self.select_related("federation", "organising_authority", "school", "guidance_centre")
 
     def visible_to(self, user):
-        """The people of the organisations a user can see."""
+        """The people of the POs, schools and centres a user can see; a federation's own people
+        only to those who work for it."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(federation__in=Federation.objects.visible_to(user))
+            Q(federation__in=_membership_ids(user, "federation"))
             | Q(organising_authority__in=OrganisingAuthority.objects.visible_to(user))
             | Q(school__in=School.objects.visible_to(user))
             | Q(guidance_centre__in=GuidanceCentre.objects.visible_to(user))
@@ -541,3 +557,12 @@ class Invitation(OrganisationLink):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def problem(self) -> str:
+        """Why this invitation can no longer be used, in French; empty while it can."""
+        if self.is_accepted:
+            return "Cette invitation a déjà été utilisée. Connectez-vous avec votre adresse e-mail."
+        if self.is_expired:
+            return "Cette invitation a expiré. Demandez-en une nouvelle à la personne qui vous l'a envoyée."
+        return ""

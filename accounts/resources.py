@@ -319,7 +319,8 @@ class SchoolResource(resources.ModelResource):
 
     def import_parties(self, school, row, errors):
         """The PO by its name; the federation from the FPO column, which must be one the PO
-        is affiliated to, or else the PO's only federation, if it has just one."""
+        is affiliated to, or else the PO's only federation, if it has just one, or else the
+        school's current one, if the PO is still affiliated to it."""
         code = cell_text(row.get("FPO"))
         federation = self.federations.get(code.casefold())
         if code and federation is None:
@@ -337,7 +338,12 @@ class SchoolResource(resources.ModelResource):
 
         affiliations = list(po.federations.all())
         if not code:
-            school.federation = affiliations[0] if len(affiliations) == 1 else None
+            if len(affiliations) == 1:
+                school.federation = affiliations[0]
+            elif school.federation not in affiliations:
+                # An empty cell keeps a known school's federation while it is still valid:
+                # re-importing a file must not take schools away from their federation.
+                school.federation = None
         elif federation in affiliations:
             school.federation = federation
         elif federation is not None:

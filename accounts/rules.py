@@ -18,16 +18,12 @@ def _holds(user, role, **organisation) -> bool:
     return Membership.objects.filter(user=user, role=role, **organisation).exists()
 
 
-@rules.predicate
-def is_administrator(user):
-    return user.is_authenticated and user.is_superuser
-
-
 def invitable_roles(user, organisation) -> list[Role]:
     """The roles `user` may invite someone to in `organisation`.
 
-    Federation staff invite to their federation and to the POs affiliated to it;
-    a PO référent invites to their PO and to its schools."""
+    Federation staff invite into their federation, and the first référent of a PO affiliated
+    to it (so that a new PO can start); from then on the PO's référent invites its own people
+    (référents, signatories) and its schools' directions."""
     if not user.is_authenticated or organisation is None:
         return []
     kind = organisation_kind(organisation)
@@ -35,11 +31,13 @@ def invitable_roles(user, organisation) -> list[Role]:
         return list(ROLES_BY_ORGANISATION_KIND[kind])
     if kind == OrganisationKind.FEDERATION and _holds(user, Role.FPO_STAFF, federation=organisation):
         return [Role.FPO_STAFF, Role.FPO_ADVISER, Role.SIGNATORY]
-    if kind == OrganisationKind.ORGANISING_AUTHORITY and (
-        _holds(user, Role.PO_REFERENT, organising_authority=organisation)
-        or _holds(user, Role.FPO_STAFF, federation__in=organisation.federations.all())
-    ):
-        return [Role.PO_REFERENT, Role.SIGNATORY]
+    if kind == OrganisationKind.ORGANISING_AUTHORITY:
+        if _holds(user, Role.PO_REFERENT, organising_authority=organisation):
+            return [Role.PO_REFERENT, Role.SIGNATORY]
+        if _holds(user, Role.FPO_STAFF, federation__in=organisation.federations.all()) and not (
+            Membership.objects.filter(role=Role.PO_REFERENT, organising_authority=organisation).exists()
+        ):
+            return [Role.PO_REFERENT]
     if kind == OrganisationKind.SCHOOL and _holds(
         user, Role.PO_REFERENT, organising_authority=organisation.organising_authority_id
     ):
@@ -48,28 +46,28 @@ def invitable_roles(user, organisation) -> list[Role]:
 
 
 def invitable_organisations(user) -> list:
-    """Every organisation in which `user` may invite someone, for the invitation form."""
+    """The organisations offered in the invitation form (each still checked by
+    `invitable_roles`). Administrators invite into federations and POs here; anything
+    else, they do in the admin."""
     if not user.is_authenticated:
         return []
+    if user.is_superuser:
+        return [*Federation.objects.all(), *OrganisingAuthority.objects.all()]
     staff_of = Federation.objects.filter(
         pk__in=user.memberships.filter(role=Role.FPO_STAFF).values("federation")
     )
     referent_of = OrganisingAuthority.objects.filter(
         pk__in=user.memberships.filter(role=Role.PO_REFERENT).values("organising_authority")
     )
-    if user.is_superuser:
-        staff_of, referent_of = Federation.objects.all(), OrganisingAuthority.objects.all()
-    organising_authorities = OrganisingAuthority.objects.filter(federations__in=staff_of) | referent_of
+    with_referent = Membership.objects.filter(role=Role.PO_REFERENT).values("organising_authority")
+    first_referent_wanted = OrganisingAuthority.objects.filter(federations__in=staff_of).exclude(
+        pk__in=with_referent
+    )
     return [
         *staff_of,
-        *organising_authorities.distinct(),
+        *(first_referent_wanted | referent_of).distinct(),
         *School.objects.filter(organising_authority__in=referent_of),
     ]
-
-
-@rules.predicate
-def can_invite(user, organisation):
-    return bool(invitable_roles(user, organisation))
 
 
 @rules.predicate
@@ -79,5 +77,4 @@ def may_invite_someone(user):
     )
 
 
-rules.add_perm("accounts.invite_to_organisation", can_invite)
 rules.add_perm("accounts.invite_people", may_invite_someone)

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -18,10 +20,7 @@ def home(request):
     user = request.user
     schools = School.objects.visible_to(user)
     # Federation figures are for the federation's own people (and administrators).
-    federations = Federation.objects.visible_to(user)
-    if not user.is_superuser:
-        federations = federations.filter(pk__in=user.memberships.values("federation"))
-    federations = federations.with_counts()
+    federations = Federation.objects.member_of(user).with_counts()
     organising_authorities = OrganisingAuthority.objects.visible_to(user).with_school_count(schools)
     own_schools = schools.filter(
         pk__in=user.memberships.filter(school__isnull=False).values("school")
@@ -48,18 +47,18 @@ def school_list(request):
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     template = "accounts/school_list.html"
-    if request.htmx:
+    # A history restore (back button after a cache miss) wants the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def school_detail(request, fase: int):
     school = get_object_or_404(School.objects.visible_to(request.user).with_parties(), fase=fase)
     people = (
-        Membership.objects.visible_to(request.user)
-        .filter(school=school)
-        .select_related("user")
-        .order_by("role", "user__last_name")
+        Membership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
     )
     return render(request, "accounts/school_detail.html", {"school": school, "people": people})
 
@@ -70,39 +69,43 @@ def invitation_create(request):
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        invitation = services.invite_person(
-            organisation=data["organisation"],
-            role=data["role"],
-            email=data["email"],
-            function=data["function"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            by=request.user,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-        )
-        messages.success(
-            request,
-            f"Invitation envoyée à {invitation.email} ({invitation.get_role_display()}, "
-            f"{invitation.organisation}). Le lien est valable 7 jours.",
-        )
-        return redirect("invitation_create")
+        try:
+            invitation = services.invite_person(
+                organisation=data["organisation"],
+                role=data["role"],
+                email=data["email"],
+                function=data["function"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation envoyée à {invitation.email} ({invitation.get_role_display()}, "
+                f"{invitation.organisation}). Le lien est valable {settings.INVITATION_VALIDITY_DAYS} jours.",
+            )
+            return redirect("invitation_create")
     sent = Invitation.objects.filter(invited_by=request.user).select_related(
         "federation", "organising_authority", "school", "guidance_centre"
     )[:20]
-    return render(request, "accounts/invitation_form.html", {"form": form, "sent": sent})
+    return render(
+        request,
+        "accounts/invitation_form.html",
+        {"form": form, "sent": sent, "days": settings.INVITATION_VALIDITY_DAYS},
+    )
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
-    invitation = (
-        Invitation.objects.by_token(token)
-        .select_related("federation", "organising_authority", "school", "guidance_centre")
-        .first()
-    )
-    problem = _invitation_problem(invitation)
-    if problem:
-        return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
+    try:
+        invitation = services.find_usable_invitation(token)
+    except ValidationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"problem": error.messages[0]}, status=410)
 
     signed_in = request.user.is_authenticated
     form = (
@@ -143,13 +146,7 @@ def invitation_accept(request, token: str):
     )
 
 
-def _invitation_problem(invitation) -> str:
-    if invitation is None:
-        return "Ce lien d'invitation n'est pas valable. Vérifiez qu'il est complet."
-    if invitation.is_accepted:
-        return "Cette invitation a déjà été utilisée. Connectez-vous avec votre adresse e-mail."
-    if invitation.is_expired:
-        return (
-            "Cette invitation a expiré. Demandez une nouvelle invitation à la personne qui vous l'a envoyée."
-        )
-    return ""
+def email_change(request):
+    """The e-mail address is the login and what signatures will name: only an administrator
+    changes it (allauth's own page would let anyone take any address, unverified)."""
+    return render(request, "accounts/email_change.html")

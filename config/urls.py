@@ -17,6 +17,8 @@ urlpatterns = [
     path("ecoles/<int:fase>/", accounts_views.school_detail, name="school_detail"),
     path("invitations/nouvelle/", accounts_views.invitation_create, name="invitation_create"),
     path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
+    # Before allauth's own e-mail page, which this replaces.
+    path("comptes/email/", accounts_views.email_change, name="account_email"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -119,9 +119,10 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(side_a, side_b, admin_user):
-    invitation = InvitationFactory(organising_authority=side_a.organising_authority)
-    token = "jeton-de-test"
-    invitation.token_hash = __import__("hashlib").sha256(token.encode()).hexdigest()
+    invitation = InvitationFactory(
+        organising_authority=side_a.organising_authority, invited_by=side_a.users[Role.PO_REFERENT]
+    )
+    token = invitation.issue_token()
     invitation.save()
     return {"A": side_a, "B": side_b, "admin": admin_user, "token": token}
 

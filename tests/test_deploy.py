@@ -44,3 +44,13 @@ def test_server_error_page_is_french_and_standalone():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_production_counts_login_attempts_per_client_behind_the_proxy():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        environment=PRODUCTION_ENVIRONMENT,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "1", result.stderr

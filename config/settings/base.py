@@ -82,7 +82,6 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # allauth's login rate limits count attempts in the cache: it must be shared by every
@@ -115,6 +114,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pilotis] "
+# No password-reset e-mail to an address that has no account.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
@@ -178,6 +179,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 
 INVITATION_VALIDITY_DAYS = 7
+
+# `load_demo` creates accounts with published passwords: only where this is on.
+DEMO_ENABLED = env.bool("PILOTIS_DEMO", default=False)
 
 LOGGING = {
     "version": 1,

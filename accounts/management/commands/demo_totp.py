@@ -12,4 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = int(time.time())
         code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, now // 30))
-        self.stdout.write(f"Code TOTP des comptes de démonstration : {code} (valable encore {30 - now % 30} s)")
+        self.stdout.write(
+            f"Code TOTP des comptes de démonstration : {code} (valable encore {30 - now % 30} s)"
+        )

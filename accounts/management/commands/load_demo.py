@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
@@ -7,6 +8,11 @@ class Command(BaseCommand):
     help = "Charge le monde de démonstration (idempotent) et affiche les comptes de démonstration."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_ENABLED:
+            raise CommandError(
+                "Le monde de démonstration crée des comptes aux mots de passe publiés : il n'est "
+                "chargé que si PILOTIS_DEMO=True (c'est le cas des réglages de développement)."
+            )
         accounts = load_demo()
         self.stdout.write(self.style.SUCCESS("Monde de démonstration chargé."))
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.db.models import Q
 
-from .models import ORGANISATION_FIELDS, Role, School, User, organisation_kind
+from .models import ORGANISATION_FIELDS, OrganisingAuthority, Role, School, User, organisation_kind
 from .rules import invitable_organisations, invitable_roles
 
 
@@ -16,6 +16,13 @@ class SchoolSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Nom de l'école, numéro FASE ou nom du PO.",
+    )
+    po = forms.ModelChoiceField(
+        label="Pouvoir organisateur",
+        required=False,
+        queryset=OrganisingAuthority.objects.none(),
+        empty_label="Tous les PO",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     level = forms.ChoiceField(
         label="Niveau",
@@ -32,6 +39,10 @@ class SchoolSearchForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["po"].queryset = OrganisingAuthority.objects.visible_to(user)
+
     def filter(self, schools):
         if not self.is_valid():
             return schools
@@ -45,6 +56,8 @@ class SchoolSearchForm(forms.Form):
                     | Q(organising_authority__name__icontains=query)
                     | Q(city__icontains=query)
                 )
+        if self.cleaned_data["po"]:
+            schools = schools.filter(organising_authority=self.cleaned_data["po"])
         if self.cleaned_data["level"]:
             schools = schools.filter(level=self.cleaned_data["level"])
         if self.cleaned_data["wave"]:

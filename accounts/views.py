@@ -40,7 +40,7 @@ def home(request):
 
 
 def school_list(request):
-    form = SchoolSearchForm(request.GET or None)
+    form = SchoolSearchForm(request.GET or None, user=request.user)
     schools = form.filter(School.objects.visible_to(request.user).with_parties())
     page = Paginator(schools.order_by("name", "fase"), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -101,3 +101,13 @@ def test_pages_carry_a_self_only_content_security_policy(client, side_a):
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
+
+
+def test_school_list_filters_by_a_visible_po_only(client, side_a, side_b):
+    client.force_login(side_a.users[Role.FPO_STAFF])
+    page = text_of(client.get("/ecoles/", {"po": side_a.organising_authority.pk}))
+    assert "2 écoles" in page
+    response = client.get("/ecoles/", {"po": side_b.organising_authority.pk})
+    assert response.status_code == 200
+    assert "Critères de recherche non valables" in text_of(response)
+    assert "École B 1" not in text_of(response)

@@ -1,0 +1,73 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server,
+with the demo world loaded, and axe-core run on the pages.
+
+Without a browser the tests are skipped, unless REQUIRE_BROWSER=1 (CI), where they fail."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import sync_playwright
+
+from accounts.demo import load_demo
+from tests.e2e.browser import Visitor
+
+CHROMIUM = "/usr/bin/chromium"
+# Without these, Chromium waits on network services it cannot reach on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API runs an event loop in the test thread, where Django would
+        # otherwise refuse to query the database (fixtures, flushing the test database).
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        try:
+            playwright = sync_playwright().start()
+        except Exception as error:
+            _no_browser(f"Playwright does not start: {error}")
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
+            )
+        except Exception as error:
+            playwright.stop()
+            _no_browser(str(error).splitlines()[0])
+        yield chromium
+        chromium.close()
+        playwright.stop()
+
+
+def _no_browser(reason: str):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but Chromium cannot start: {reason}", pytrace=False)
+    pytest.skip(f"Chromium cannot start: {reason}")
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo world. The live server needs committed data, so it is loaded for each test
+    (the transactional database is emptied after each one); the cache goes with it, so that
+    login rate limits and used TOTP codes do not leak from one test to the next."""
+    cache.clear()
+    return load_demo()
+
+
+@pytest.fixture
+def visitor(browser, live_server, demo):
+    # Without animations (Bootstrap honours reduced motion), axe never sees colours halfway.
+    context = browser.new_context(locale="fr-BE", timezone_id="Europe/Brussels", reduced_motion="reduce")
+    context.set_default_timeout(15_000)
+    # Pilotis has no icon yet: Chromium's request for one would be a 404 in the console, and a
+    # request in parallel with the page's next one (on the one SQLite connection they share).
+    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    yield Visitor(context.new_page(), live_server.url)
+    context.close()

@@ -1,0 +1,146 @@
+"""Every page of every demo role, in Chromium: axe-core finds no serious or critical violation,
+the Content-Security-Policy blocks nothing and no JavaScript error occurs."""
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.demo import DEMO_PASSWORD
+from tests.e2e.browser import totp_code
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    name: str  # shown in the header
+    role: str  # shown on the home page
+    school: tuple[int, str]  # (FASE, name) of a school this account can see
+    search: str  # a search in the school list that finds that school
+    invites: bool = False
+    two_factor: bool = False
+
+    def __str__(self):
+        return self.email.split("@")[0]
+
+
+ADOLPHE_MAX = (104, "École primaire Adolphe Max")  # Ville de Bruxelles, CECP
+ATHENEE_DU_CENTRE = (9001, "Athénée communal du Centre")  # Ville de Bruxelles, CPEONS
+
+ACCOUNTS = [
+    Account(
+        "admin@pilotis.example",
+        "Alice Administratrice",
+        "Administrateur",
+        ADOLPHE_MAX,
+        search="Adolphe",
+        invites=True,
+        two_factor=True,
+    ),
+    Account(
+        "staff.cpeons@pilotis.example",
+        "Claire Coordinatrice",
+        "Coordination de la fédération",
+        ATHENEE_DU_CENTRE,
+        search="Athénée",
+        invites=True,
+        two_factor=True,
+    ),
+    Account(
+        "conseiller.cpeons@pilotis.example",
+        "Thomas Conseiller",
+        "Conseiller au soutien et à l'accompagnement",
+        ATHENEE_DU_CENTRE,
+        search="9001",
+    ),
+    Account(
+        "referent.bruxelles@pilotis.example",
+        "Nadia Référente",
+        "Référent pilotage du PO",
+        ADOLPHE_MAX,
+        search="Adolphe",
+        invites=True,
+    ),
+    Account("f.hariche@pilotis.example", "Faouzia Hariche", "Signataire", ADOLPHE_MAX, search="primaire"),
+    Account(
+        "direction.adolphemax@pilotis.example",
+        "Isabelle Directrice",
+        "Direction d'école",
+        ADOLPHE_MAX,
+        search="104",
+    ),
+    Account(
+        "dco@pilotis.example", "Paul Délégué", "Délégué au contrat d'objectifs", ADOLPHE_MAX, search="Max"
+    ),
+]
+
+
+@pytest.mark.parametrize("account", ACCOUNTS, ids=str)
+def test_the_pages_of_each_role_are_accessible(visitor, account):
+    assert visitor.log_in(account.email) == account.two_factor
+    expect(visitor.page.get_by_role("banner")).to_contain_text(account.name)
+    expect(visitor.page.get_by_role("main")).to_contain_text(account.role)
+
+    fase, school = account.school
+    visitor.check("/", shows=account.role)
+    visitor.check("/ecoles/", shows="Écoles")
+    visitor.check(f"/ecoles/?q={account.search}", shows=school)
+    visitor.check(f"/ecoles/{fase}/", shows=school)
+    if account.invites:
+        visitor.check("/invitations/nouvelle/", shows="Inviter une personne")
+    visitor.check("/comptes/password/change/", shows="Modifier le mot de passe")
+    visitor.check("/comptes/2fa/", shows="Double authentification")
+    visitor.assert_no_problems()
+
+
+def test_setting_up_two_factor_is_accessible(visitor):
+    page = visitor.page
+    visitor.log_in("conseiller.cpeons@pilotis.example")
+    visitor.check("/comptes/2fa/", shows="pas active")
+    visitor.click(page.get_by_role("link", name="Activer"))
+    visitor.audit("/comptes/reauthenticate/", shows="Confirmer")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    visitor.click(page.get_by_role("button", name="Confirmer"))
+    visitor.audit("/comptes/2fa/totp/activate/", shows="Activer la double authentification")
+    secret = page.get_by_label("Clé secrète").input_value()
+    page.get_by_role("textbox", name="Code de l'authentificateur").fill(totp_code(secret))
+    visitor.click(page.get_by_role("button", name="Activer"))
+    visitor.audit(page.url.removeprefix(visitor.base_url), shows="Codes de récupération")
+    visitor.assert_no_problems()
+
+
+def test_the_pages_before_login_are_accessible(visitor):
+    page = visitor.page
+    visitor.check("/comptes/login/", shows="Connexion à Pilotis")
+    page.get_by_label("Rester connecté·e").check()
+    visitor.click(page.get_by_role("button", name="Se connecter"))
+    visitor.audit("/comptes/login/ with errors", shows="Ce champ est obligatoire")
+
+    visitor.check("/comptes/password/reset/", shows="Mot de passe oublié")
+    page.get_by_label("Adresse e-mail").fill("referent.liege@pilotis.example")
+    visitor.click(page.get_by_role("button", name="Recevoir le lien"))
+    visitor.audit("/comptes/password/reset/done/", shows="Vérifiez votre boîte e-mail")
+    visitor.assert_no_problems()
+
+
+def test_the_menu_opens_on_a_phone(visitor):
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.log_in("conseiller.cpeons@pilotis.example")
+    schools = page.get_by_role("link", name="Écoles", exact=True)
+    expect(schools).to_be_hidden()
+    page.get_by_role("button", name="Ouvrir le menu").click()
+    expect(schools).to_be_visible()
+    visitor.audit("/ with the menu open", shows="Bonjour Thomas")
+    visitor.click(schools)
+    expect(page).to_have_url(f"{visitor.base_url}/ecoles/")
+    visitor.assert_no_problems()
+
+
+def test_a_school_of_another_po_is_a_french_404(visitor):
+    visitor.log_in("referent.liege@pilotis.example")
+    visitor.check("/ecoles/104/", status=404, shows="Page introuvable")
+    expect(visitor.page).to_have_title("Page introuvable · Pilotis")
+    visitor.assert_no_problems()

@@ -66,8 +66,9 @@ def visitor(browser, live_server, demo):
     # Without animations (Bootstrap honours reduced motion), axe never sees colours halfway.
     context = browser.new_context(locale="fr-BE", timezone_id="Europe/Brussels", reduced_motion="reduce")
     context.set_default_timeout(15_000)
-    # Pilotis has no icon yet: Chromium's request for one would be a 404 in the console, and a
-    # request in parallel with the page's next one (on the one SQLite connection they share).
+    # Pages link their icon, but a page without the layout (the standalone 500 page) makes
+    # Chromium ask for /favicon.ico: a 404 in the console, and a request in parallel with the
+    # page's next one (on the one SQLite connection they share).
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     yield Visitor(context.new_page(), live_server.url)
     context.close()

@@ -21,6 +21,8 @@ class Account:
     search: str  # a search in the school list that finds that school
     invites: bool = False
     two_factor: bool = False
+    # Further pages as (path, a text the page shows).
+    more_pages: tuple[tuple[str, str], ...] = ()
 
     def __str__(self):
         return self.email.split("@")[0]
@@ -38,6 +40,11 @@ ACCOUNTS = [
         search="Adolphe",
         invites=True,
         two_factor=True,
+        more_pages=(
+            ("/admin/", "Administration"),
+            ("/admin/accounts/school/", "écoles"),
+            ("/admin/accounts/school/import/", "Importer"),
+        ),
     ),
     Account(
         "staff.cpeons@pilotis.example",
@@ -92,6 +99,8 @@ def test_the_pages_of_each_role_are_accessible(visitor, account):
         visitor.check("/invitations/nouvelle/", shows="Inviter une personne")
     visitor.check("/comptes/password/change/", shows="Modifier le mot de passe")
     visitor.check("/comptes/2fa/", shows="Double authentification")
+    for path, shows in account.more_pages:
+        visitor.check(path, shows=shows)
     visitor.assert_no_problems()
 
 

@@ -15,7 +15,6 @@ class SchoolSearchForm(forms.Form):
         label="Rechercher",
         required=False,
         max_length=100,
-        help_text="Nom de l'école, numéro FASE ou nom du PO.",
     )
     po = forms.ModelChoiceField(
         label="Pouvoir organisateur",
@@ -27,7 +26,7 @@ class SchoolSearchForm(forms.Form):
     level = forms.ChoiceField(
         label="Niveau",
         required=False,
-        choices=[("", "Tous les niveaux"), *School.Level.choices],
+        choices=[("", "Tous"), *School.Level.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     wave = forms.TypedChoiceField(
@@ -35,7 +34,7 @@ class SchoolSearchForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Toutes les phases"), *School.Wave.choices],
+        choices=[("", "Toutes"), *School.Wave.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 

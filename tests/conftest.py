@@ -65,3 +65,13 @@ def side_b(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(email="admin.test@pilotis.example", is_superuser=True, is_staff=True, two_factor=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_settings_in_force():
+    """An exported DJANGO_SETTINGS_MODULE wins over pyproject's: insist on the test settings."""
+    from django.conf import settings
+
+    assert settings.SETTINGS_MODULE == "config.settings.test", (
+        f"les tests tournent avec {settings.SETTINGS_MODULE} : lancez-les avec `make test`"
+    )

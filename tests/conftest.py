@@ -75,3 +75,18 @@ def test_settings_in_force():
     assert settings.SETTINGS_MODULE == "config.settings.test", (
         f"les tests tournent avec {settings.SETTINGS_MODULE} : lancez-les avec `make test`"
     )
+
+
+@pytest.fixture
+def queries_stay_flat(client, django_assert_max_num_queries):
+    """Fetch `url`, add rows with `grow()`, fetch again: the second fetch may not make more
+    queries than the first (nor the first more than `at_most`). Returns the second response."""
+
+    def check(url, *, grow, at_most):
+        with django_assert_max_num_queries(at_most) as before:
+            client.get(url)
+        grow()
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            return client.get(url)
+
+    return check

@@ -52,17 +52,29 @@ def read_schools_file(path: Path) -> Dataset:
         raise SchoolImportError([f"Fichier introuvable : {path}."]) from None
     except OSError as error:
         raise SchoolImportError([f"Impossible de lire le fichier {path} : {error.strerror}."]) from None
+    return read_table(path.name, data)
+
+
+def read_table(name: str, data: bytes) -> Dataset:
+    """The rows of a .csv or .xlsx file's content (an upload, a file read from disk), or a
+    SchoolImportError saying why it cannot be read."""
+    suffix = Path(name).suffix.lower()
+    format_class = FORMATS_BY_EXTENSION.get(suffix)
+    if format_class is None:
+        raise SchoolImportError(
+            [f"Format de fichier non pris en charge : « {name} ». Donnez un fichier .csv ou .xlsx."]
+        )
     try:
         return format_class().create_dataset(data)
     except UnicodeDecodeError:
         raise SchoolImportError(
-            [f"Le fichier {path.name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."]
+            [f"Le fichier {name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."]
         ) from None
     except Exception:
         # A damaged or mislabelled file can fail in many ways inside the spreadsheet
         # libraries; the user needs one message, not a traceback.
         raise SchoolImportError(
-            [f"Le fichier {path.name} n'a pas pu être lu : est-ce bien un fichier {path.suffix.lower()} ?"]
+            [f"Le fichier {name} n'a pas pu être lu : est-ce bien un fichier {suffix} ?"]
         ) from None
 
 
@@ -79,22 +91,29 @@ def result_errors(result) -> list[str]:
     ]
 
 
-def import_schools(*, dataset: Dataset) -> ImportSummary:
-    """All or nothing: a dry run collects every problem of the file; only a file without
-    any is imported, in one transaction."""
-    result = SchoolResource().import_data(dataset, dry_run=True)
+def import_all_or_nothing(make_resource, dataset: Dataset, *, empty_message: str):
+    """All or nothing: a dry run of `make_resource()` collects every problem of the file;
+    only a file without any is imported, in one transaction. Returns the import's result."""
+    result = make_resource().import_data(dataset, dry_run=True)
     errors = result_errors(result)
     if not errors and not result.valid_rows():  # blank lines are skipped, not counted
-        errors = ["Le fichier ne contient aucune école."]
+        errors = [empty_message]
     if errors:
         raise SchoolImportError(errors)
 
     with transaction.atomic():
-        result = SchoolResource().import_data(dataset, dry_run=False, use_transactions=True)
+        result = make_resource().import_data(dataset, dry_run=False, use_transactions=True)
         # The database may have changed since the dry run; raising here undoes everything.
         errors = result_errors(result)
         if errors:
             raise SchoolImportError(errors)
+    return result
+
+
+def import_schools(*, dataset: Dataset) -> ImportSummary:
+    """All or nothing: a dry run collects every problem of the file; only a file without
+    any is imported, in one transaction."""
+    result = import_all_or_nothing(SchoolResource, dataset, empty_message="Le fichier ne contient aucune école.")
     return ImportSummary(
         created=result.totals[RowResult.IMPORT_TYPE_NEW],
         updated=result.totals[RowResult.IMPORT_TYPE_UPDATE],

@@ -81,6 +81,9 @@ def main() -> None:
         for label in figures[300]:
             small, large = figures[300][label], figures[3000][label]
             print(f"{label:<30} {small:>9.1f} ms {large:>11.1f} ms {large / small:>8.2f}×")
+        from bench.conventions import bench_convention_pdf
+
+        bench_convention_pdf()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

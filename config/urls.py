@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from conventions import verification_views
 
 # The admin has no login form of its own: people go through the same login (its rate
 # limits and two-factor included).
@@ -17,6 +18,8 @@ urlpatterns = [
     path("ecoles/<int:fase>/", accounts_views.school_detail, name="school_detail"),
     path("invitations/nouvelle/", accounts_views.invitation_create, name="invitation_create"),
     path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
+    path("", include("conventions.urls")),
+    path("verifier/", verification_views.verify_document, name="verify_document"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),
     path("comptes/", include("allauth.urls")),

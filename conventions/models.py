@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, Role, School, _membership_ids
+from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, School, _membership_ids
 
 # --- Frameworks ---------------------------------------------------------------------------
 
@@ -87,7 +87,12 @@ class FrameworkNode(models.Model):
         FrameworkVersion, on_delete=models.CASCADE, related_name="nodes", verbose_name="version"
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name="parent"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="parent",
     )
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     label = models.CharField("numéro", max_length=30, blank=True)
@@ -115,6 +120,10 @@ class FrameworkNode(models.Model):
 
     @property
     def heading(self) -> str:
+        """Label and title, without repeating a label the title already ends with
+        ("Objectif transversal 1")."""
+        if self.label and self.title.endswith(self.label):
+            return self.title
         return " ".join(part for part in (self.label, self.title) if part)
 
 
@@ -170,8 +179,7 @@ class ConventionTemplateQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(federation__isnull=True)
-            | Q(federation__in=Federation.objects.visible_to(user).values("pk"))
+            Q(federation__isnull=True) | Q(federation__in=Federation.objects.visible_to(user).values("pk"))
         )
 
     def current(self):
@@ -215,7 +223,9 @@ class ConventionTemplate(models.Model):
         verbose_name="référentiel annexé",
     )
     amendment_grounds = models.JSONField("motifs d'avenant", default=list, blank=True)
-    termination_notice_days = models.PositiveSmallIntegerField("délai de réponse à une résiliation (jours)", null=True, blank=True)
+    termination_notice_days = models.PositiveSmallIntegerField(
+        "délai de réponse à une résiliation (jours)", null=True, blank=True
+    )
     duration_years = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
@@ -233,7 +243,9 @@ class ConventionTemplate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.federation.code.upper() if self.federation else 'public'}, v{self.version})"
+        return (
+            f"{self.title} ({self.federation.code.upper() if self.federation else 'public'}, v{self.version})"
+        )
 
     def get_absolute_url(self):
         return reverse("template_detail", args=[self.code, self.version])
@@ -358,12 +370,18 @@ class ConventionQuerySet(models.QuerySet):
         return self.filter(
             Q(federation__in=_membership_ids(user, "federation"))
             | Q(organising_authority__in=_membership_ids(user, "organising_authority"))
-            | Q(pk__in=Convention.schools.through.objects.filter(school__in=_membership_ids(user, "school")).values("convention"))
+            | Q(
+                pk__in=Convention.schools.through.objects.filter(
+                    school__in=_membership_ids(user, "school")
+                ).values("convention")
+            )
             | Q(guidance_centre__in=_membership_ids(user, "guidance_centre"))
         )
 
     def for_list(self):
-        return self.select_related("template", "federation", "organising_authority").prefetch_related("schools")
+        return self.select_related("template", "federation", "organising_authority").prefetch_related(
+            "schools"
+        )
 
 
 class Convention(models.Model):
@@ -427,7 +445,9 @@ class Convention(models.Model):
         ordering = ["-created_at", "-reference"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gt=models.F("start_date")),
                 name="convention_dates_in_order",
                 violation_error_message="La date de fin doit suivre la date de prise de cours.",
             )
@@ -685,17 +705,3 @@ class BulkCreation(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
-
-
-def role_in(user, convention) -> set[Role]:
-    """The roles `user` holds towards `convention`'s parties."""
-    from accounts.models import Membership
-
-    if not user.is_authenticated:
-        return set()
-    memberships = Membership.objects.filter(user=user).filter(
-        Q(federation=convention.federation_id)
-        | Q(organising_authority=convention.organising_authority_id)
-        | Q(school__in=convention.schools.values("pk"))
-    )
-    return {Role(role) for role in memberships.values_list("role", flat=True)}

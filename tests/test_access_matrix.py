@@ -11,7 +11,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from conventions.models import BulkCreation, ConventionDocument, Framework, FrameworkVersion
+from conventions.services import store_document
 from tests.accounts.factories import InvitationFactory
+from tests.conventions.factories import convention_for
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +59,9 @@ own_authenticator = Expect(
     anonymous=LOGIN_REQUIRED, own=totp_owners, other=totp_owners, admin=ANY_ACCOUNT_PAGE
 )
 no_recovery_codes = Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404)
+staff_only = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
+staff_edits = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
+own_batch = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}
 inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for role in ROLES}
 
 MATRIX = {
@@ -90,6 +96,31 @@ MATRIX = {
     # Nobody has generated recovery codes yet: nothing to see or download.
     "mfa_view_recovery_codes": no_recovery_codes,
     "mfa_download_recovery_codes": no_recovery_codes,
+    # Conventions: a convention of A is seen by every role of A (its school is covered), by
+    # nobody of B; federation staff manage them.
+    "convention_list": private,
+    "convention_create": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
+    "convention_import": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
+    # A batch is seen only by the person who launched it (staff of A here).
+    "bulk_creation": Expect(anonymous=LOGIN_REQUIRED, own=own_batch, other=404, admin=404),
+    "convention_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    "convention_pdf": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    "convention_document": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    # A draft: only the federation's staff complete their part; the others of A see it but
+    # may not edit it.
+    "convention_edit_start": Expect(anonymous=LOGIN_REQUIRED, own=staff_edits, other=404, admin=200),
+    "convention_edit": Expect(anonymous=LOGIN_REQUIRED, own=staff_edits, other=404, admin=200),
+    # Actions are POSTs only.
+    "convention_transition": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    "convention_answer": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    "convention_amend": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    # Frameworks are public documents; templates are seen by the people of their federation.
+    "framework_list": private,
+    "framework_detail": private,
+    "template_list": private,
+    "template_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    # Anyone may check a PDF, without an account.
+    "verify_document": public,
 }
 # The admin is for administrators only: everybody else is sent to the login.
 ADMIN_ONLY = Expect(anonymous=LOGIN_REQUIRED, own=LOGIN_REQUIRED, other=LOGIN_REQUIRED, admin=200)
@@ -124,7 +155,13 @@ def world(side_a, side_b, admin_user):
     )
     token = invitation.issue_token()
     invitation.save()
-    return {"A": side_a, "B": side_b, "admin": admin_user, "token": token}
+    convention = convention_for(side_a)
+    store_document(convention, kind=ConventionDocument.Kind.FROZEN, content=b"%PDF-1.7 test")
+    batch = BulkCreation.objects.create(
+        federation=side_a.federation, template=convention.template, rows=[], created_by=side_a.users[Role.FPO_STAFF]
+    )
+    framework = FrameworkVersion.objects.create(framework=Framework.objects.create(code="cadre", title="Cadre"), number=1)
+    return {"A": side_a, "B": side_b, "admin": admin_user, "token": token, "convention": convention, "batch": batch, "framework": framework}
 
 
 def _sample_url(name, world):
@@ -134,6 +171,16 @@ def _sample_url(name, world):
         "invitation_accept": {"token": world["token"]},
         "account_confirm_email": {"key": "cle-inconnue"},
         "account_reset_password_from_key": {"uidb36": "zz", "key": "cle-inconnue"},
+        "bulk_creation": {"pk": world["batch"].pk},
+        "framework_detail": {"code": "cadre", "number": 1},
+        "template_detail": {"code": world["convention"].template.code, "version": 1},
+        **{
+            name: {"reference": world["convention"].reference}
+            for name in ("convention_detail", "convention_pdf", "convention_edit_start", "convention_answer", "convention_amend")
+        },
+        "convention_document": {"reference": world["convention"].reference, "revision": 0},
+        "convention_edit": {"reference": world["convention"].reference, "step": "dates"},
+        "convention_transition": {"reference": world["convention"].reference, "name": "send_to_po"},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -179,6 +179,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 
 INVITATION_VALIDITY_DAYS = 7
+# The address of the site in e-mails sent outside a request (workflow notifications, reminders).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # `load_demo` creates accounts with published passwords: only where this is on.
 DEMO_ENABLED = env.bool("PILOTIS_DEMO", default=False)
@@ -188,4 +190,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every step at INFO; its warnings (refused resources) are what matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Signatures (pyHanko) ---
+# The platform's sealing key and certificate (PKCS#12), used for the certification of every
+# convention PDF and for the signatures made on behalf of signatories.
+# `manage.py create_signing_certificate` makes a local one for development and the demo.
+SIGNING_P12_PATH = env("SIGNING_P12_PATH", default="")
+SIGNING_P12_PASSPHRASE = env("SIGNING_P12_PASSPHRASE", default="")
+# RFC 3161 time-stamping authority; none by default (signatures then carry the server's clock).
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
+# PEM files of the certificates a signature must chain to in order to be "trusted"
+# (the platform's CA, the Belgian eID roots, the TSA's root), comma-separated.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# Largest PDF accepted by the public verification page.
+VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# --- end of Signatures ---
+
+# --- Pilotage ---
+# `manage.py send_reminders` (daily) e-mails the people concerned this many days before each
+# deadline of a plan de pilotage.
+PILOTAGE_REMINDER_DAYS = env.int("PILOTAGE_REMINDER_DAYS", default=14)
+# --- end of Pilotage ---

@@ -7,9 +7,10 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
-from accounts.demo import load_demo
+from config.demo import load_full_demo
 from tests.e2e.browser import Visitor
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,13 +53,26 @@ def _no_browser(reason: str):
     pytest.skip(f"Chromium cannot start: {reason}")
 
 
+DEMO_APPS = ["accounts", "account", "mfa", "conventions", "pilotage"]
+
+
+@pytest.fixture(scope="session")
+def demo_dump(tmp_path_factory):
+    return tmp_path_factory.getbasetemp() / "demo.json"
+
+
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, demo_dump):
     """The demo world. The live server needs committed data, so it is loaded for each test
-    (the transactional database is emptied after each one); the cache goes with it, so that
-    login rate limits and used TOTP codes do not leak from one test to the next."""
+    (the transactional database is emptied after each one): built once through the services
+    (its PDFs take a while), then reloaded from a dump of the database. The cache goes with
+    it, so that login rate limits and used TOTP codes do not leak from one test to the next."""
     cache.clear()
-    return load_demo()
+    if demo_dump.exists():
+        call_command("loaddata", str(demo_dump), verbosity=0)
+    else:
+        load_full_demo()
+        call_command("dumpdata", *DEMO_APPS, output=str(demo_dump), verbosity=0)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 the Content-Security-Policy blocks nothing and no JavaScript error occurs."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -30,6 +31,10 @@ class Account:
 
 ADOLPHE_MAX = (104, "École primaire Adolphe Max")  # Ville de Bruxelles, CECP
 ATHENEE_DU_CENTRE = (9001, "Athénée communal du Centre")  # Ville de Bruxelles, CPEONS
+# The demo's first conventions of the year it is loaded: CPEONS ↔ Ville de Bruxelles (signed)
+# and CPEONS ↔ Ville de Liège (in review).
+CPEONS_BRUXELLES = f"CPEONS-{date.today().year}-0001"
+CPEONS_LIEGE = f"CPEONS-{date.today().year}-0003"
 
 ACCOUNTS = [
     Account(
@@ -54,6 +59,18 @@ ACCOUNTS = [
         search="Athénée",
         invites=True,
         two_factor=True,
+        more_pages=(
+            ("/conventions/", "Conventions"),
+            (f"/conventions/{CPEONS_BRUXELLES}/", f"Convention {CPEONS_BRUXELLES}"),
+            (f"/conventions/{CPEONS_LIEGE}/", "Approuver et figer le texte"),
+            ("/conventions/nouvelle/", "Nouvelles conventions"),
+            ("/conventions/import/", "Créer des conventions depuis un fichier"),
+            ("/referentiels/", "Référentiels"),
+            ("/referentiels/cpeons-annexe-1/v1/?q=intervision", "Objectif transversal 1"),
+            ("/referentiels/strategie-numerique-fwb/v1/", "AP 1.1"),
+            ("/modeles/", "Modèles de convention"),
+            ("/modeles/cpeons-po/v1/", "Signataires requis"),
+        ),
     ),
     Account(
         "conseiller.cpeons@pilotis.example",
@@ -69,6 +86,11 @@ ACCOUNTS = [
         ADOLPHE_MAX,
         search="Adolphe",
         invites=True,
+        more_pages=(
+            ("/conventions/", "Conventions"),
+            (f"/conventions/{CPEONS_BRUXELLES}/", "Notifier la résiliation"),
+            ("/verifier/", "Vérifier"),
+        ),
     ),
     Account("f.hariche@pilotis.example", "Faouzia Hariche", "Signataire", ADOLPHE_MAX, search="primaire"),
     Account(

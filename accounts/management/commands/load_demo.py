@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from config.demo import load_full_demo
 
 
 class Command(BaseCommand):
@@ -13,8 +14,11 @@ class Command(BaseCommand):
                 "Le monde de démonstration crée des comptes aux mots de passe publiés : il n'est "
                 "chargé que si PILOTIS_DEMO=True (c'est le cas des réglages de développement)."
             )
-        accounts = load_demo()
+        accounts, conventions = load_full_demo()
         self.stdout.write(self.style.SUCCESS("Monde de démonstration chargé."))
+        self.stdout.write(f"\n{len(conventions)} conventions de démonstration, dont :")
+        for convention in conventions[:2]:
+            self.stdout.write(f"  {convention.reference}  {convention.template.title[:60]}… ({convention.get_state_display()})")
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         width = max(len(a.user.email) for a in accounts)
         for account in accounts:

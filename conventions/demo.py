@@ -1,0 +1,247 @@
+"""Demo conventions, in every state of the workflow, made through the same services as the
+pages: the CPEONS ↔ Ville de Bruxelles convention of the seeds and the CECP convention for the
+École primaire Adolphe Max (FASE 104) among them."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from accounts.models import Membership, OrganisingAuthority, Role, School, User
+
+from . import services
+from .loading import load_reference_data
+from .models import Convention, ConventionTemplate, Party, State
+
+# Which actions lead to each state, from a fresh draft.
+PATHS = {
+    State.DRAFT: [],
+    State.TO_COMPLETE: ["send_to_po"],
+    State.IN_REVIEW: ["send_to_po", "fill", "submit"],
+    State.CHANGES_REQUESTED: ["send_to_po", "fill", "submit", "request_changes"],
+    State.READY: ["send_to_po", "fill", "submit", "approve"],
+    State.SIGNING: ["send_to_po", "fill", "submit", "approve", "send_for_signature"],
+    State.SIGNED: ["send_to_po", "fill", "submit", "approve", "send_for_signature", "complete_signatures"],
+    State.TERMINATION_NOTICE: [
+        "send_to_po",
+        "fill",
+        "submit",
+        "approve",
+        "send_for_signature",
+        "complete_signatures",
+        "give_notice",
+    ],
+    State.TERMINATED: [
+        "send_to_po",
+        "fill",
+        "submit",
+        "approve",
+        "send_for_signature",
+        "complete_signatures",
+        "give_notice",
+        "answer_notice",
+        "terminate",
+    ],
+    State.EXPIRED: [
+        "send_to_po",
+        "fill",
+        "submit",
+        "approve",
+        "send_for_signature",
+        "complete_signatures",
+        "expire",
+    ],
+    State.CANCELLED: ["send_to_po", "cancel"],
+}
+COMMENTS = {
+    "request_changes": "Merci de préciser la référence de la décision du conseil communal.",
+    "cancel": "L'école a fusionné avec une autre implantation : convention sans objet.",
+    "give_notice": "Le pouvoir organisateur confie l'accompagnement à une autre cellule de soutien.",
+}
+# The seed convention's people, as the documents name them.
+SEED_SIGNATORIES = {
+    "Ville de Bruxelles": [
+        (
+            "Madame",
+            "Faouzia HARICHE",
+            "Échevine en charge de l'Instruction Publique, de la Jeunesse et des Ressources Humaines",
+            "f.hariche@pilotis.example",
+        ),
+        (
+            "Monsieur",
+            "Luc SYMOENS",
+            "Secrétaire communal de la Ville de Bruxelles",
+            "l.symoens@pilotis.example",
+        ),
+    ],
+}
+FEDERATION_SIGNATORIES = {"cpeons": ("Monsieur", "Roberto GALLUCCIO"), "cecp": ("Madame", "Fanny CONSTANT")}
+
+# (template code, PO, FASE numbers or None for all the PO's schools of that federation, target state)
+PLAN = [
+    ("cpeons-po", "Ville de Bruxelles", None, State.SIGNED),
+    ("cecp-ecole", "Ville de Bruxelles", [104], State.SIGNED),
+    ("cpeons-po", "Province de Hainaut", None, State.SIGNED),
+    ("cpeons-po", "Ville de Liège", None, State.IN_REVIEW),
+]
+CECP_STATES = [
+    State.SIGNED,
+    State.SIGNING,
+    State.READY,
+    State.TO_COMPLETE,
+    State.CHANGES_REQUESTED,
+    State.DRAFT,
+    State.SIGNED,
+    State.SIGNED,
+    State.CANCELLED,
+    State.EXPIRED,
+    State.SIGNED,
+    State.SIGNED,
+    State.TERMINATION_NOTICE,
+    State.SIGNED,
+    State.SIGNED,
+    State.TERMINATED,
+    State.SIGNED,
+]
+
+
+def _people(convention):
+    staff = (
+        Membership.objects.filter(role=Role.FPO_STAFF, federation=convention.federation)
+        .select_related("user")
+        .first()
+    )
+    referent = (
+        Membership.objects.filter(role=Role.PO_REFERENT, organising_authority=convention.organising_authority)
+        .select_related("user")
+        .first()
+    )
+    return staff.user, referent.user if referent else None
+
+
+def _fill(convention, referent: User, start: date):
+    po = convention.organising_authority
+    services.save_part(
+        convention=convention,
+        by=referent,
+        lock_version=convention.lock_version,
+        fields={
+            "council_decision_date": start - timedelta(days=40),
+            "council_decision_reference": f"CC/{start.year}/{convention.pk:03d}",
+            "start_date": start,
+            "end_date": start.replace(year=start.year + 6) - timedelta(days=1),
+        },
+    )
+    convention.refresh_from_db()
+    seeds = SEED_SIGNATORIES.get(po.name, [])
+    rows = []
+    for index, signatory in enumerate(s for s in convention.signatories.all() if s.party != Party.FPO):
+        if index < len(seeds) and signatory.party == Party.PO:
+            civility, name, function, email = seeds[index]
+        elif signatory.party == Party.SCHOOL:
+            school = convention.schools.first()
+            direction = User.objects.filter(
+                memberships__school=school, memberships__role=Role.SCHOOL_DIRECTION
+            ).first()
+            civility, function = "Madame", "Directrice"
+            name = direction.get_full_name() if direction else f"Direction de {school.name}"
+            email = direction.email if direction else ""
+        else:
+            civility, name, function, email = (
+                "Monsieur",
+                f"Signataire {index + 1} de {po.name}",
+                signatory.function,
+                "",
+            )
+        rows.append(
+            {
+                "id": signatory.pk,
+                "civility": civility,
+                "full_name": name,
+                "function": function,
+                "email": email,
+            }
+        )
+    services.save_part(
+        convention=convention, by=referent, lock_version=convention.lock_version, signatories=rows
+    )
+    convention.refresh_from_db()
+    services.save_part(
+        convention=convention,
+        by=referent,
+        lock_version=convention.lock_version,
+        contacts=[
+            {
+                "full_name": referent.get_full_name(),
+                "function": "Référent(e) pilotage",
+                "email": referent.email,
+                "phone": "02 279 00 00",
+            }
+        ],
+    )
+
+
+def _name_federation_signatories(convention, staff):
+    civility, name = FEDERATION_SIGNATORIES[convention.federation.code.lower()]
+    convention.signatories.filter(party=Party.FPO).update(civility=civility, full_name=name)
+
+
+def _drive(convention, target: State, start: date):
+    staff, referent = _people(convention)
+    _name_federation_signatories(convention, staff)
+    for step in PATHS[target]:
+        convention.refresh_from_db()
+        if step == "fill":
+            _fill(convention, referent, start)
+        elif step == "answer_notice":
+            services.answer_termination_notice(
+                convention=convention,
+                by=referent,
+                answer="Le pouvoir organisateur prend acte et ne s'y oppose pas.",
+            )
+        elif step in ("complete_signatures", "expire"):
+            if step == "expire":
+                Convention.objects.filter(pk=convention.pk).update(end_date=date.today() - timedelta(days=1))
+            services.apply_transition(convention=convention, name=step, by=None, as_system=True)
+        else:
+            by = referent if step == "submit" else staff
+            services.apply_transition(convention=convention, name=step, by=by, comment=COMMENTS.get(step, ""))
+
+
+@transaction.atomic
+def load_conventions_demo() -> list[Convention]:
+    load_reference_data()
+    if Convention.objects.exists():
+        return list(Convention.objects.order_by("reference"))
+    templates = {t.code: t for t in ConventionTemplate.objects.current()}
+    start = date(2024, 9, 1)
+    made = []
+    for code, po_name, fases, target in PLAN:
+        template = templates[code]
+        po = OrganisingAuthority.objects.get(name=po_name)
+        schools = School.objects.filter(organising_authority=po, federation=template.federation)
+        if fases:
+            schools = schools.filter(fase__in=fases)
+        staff, _ = _people(Convention(federation=template.federation, organising_authority=po))
+        convention = services.create_convention(
+            template=template, organising_authority=po, schools=list(schools.order_by("fase")), by=staff
+        )
+        _drive(convention, target, start)
+        made.append(convention)
+    cecp_schools = (
+        School.objects.filter(federation__code__iexact="cecp")
+        .exclude(fase=104)
+        .order_by("organising_authority__name", "fase")
+    )
+    for school, target in zip(cecp_schools, CECP_STATES, strict=False):
+        template = templates["cecp-ecole"]
+        staff, _ = _people(
+            Convention(federation=template.federation, organising_authority=school.organising_authority)
+        )
+        convention = services.create_convention(
+            template=template, organising_authority=school.organising_authority, schools=[school], by=staff
+        )
+        _drive(convention, target, start)
+        made.append(convention)
+    return list(
+        Convention.objects.filter(pk__in=[c.pk for c in made]).select_related("template").order_by("pk")
+    )

@@ -1,0 +1,76 @@
+"""Who may do what to a convention. Views, templates and services ask these rules."""
+
+import rules
+from django.db.models import Q
+
+from accounts.models import Membership, Role
+
+from .models import Convention, State
+from .workflow import EDITABLE_STATES, TRANSITIONS, Actor, Transition, available
+
+
+def actors_for(user, convention: Convention) -> set[Actor]:
+    """The sides `user` can act for on `convention`: the federation's staff, the PO's référent."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {Actor.FPO}
+    roles = set(
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(role=Role.FPO_STAFF, federation=convention.federation_id)
+            | Q(role=Role.PO_REFERENT, organising_authority=convention.organising_authority_id)
+        )
+        .values_list("role", flat=True)
+    )
+    by_role = {Role.FPO_STAFF: Actor.FPO, Role.PO_REFERENT: Actor.PO}
+    return {actor for role, actor in by_role.items() if role in roles}
+
+
+def allowed_transitions(user, convention: Convention, actors: set | None = None) -> list[Transition]:
+    return available(convention.state, actors if actors is not None else actors_for(user, convention))
+
+
+def may_take(user, convention: Convention, name: str) -> bool:
+    transition = TRANSITIONS.get(name)
+    return transition is not None and transition in allowed_transitions(user, convention)
+
+
+@rules.predicate
+def can_edit_po_part(user, convention) -> bool:
+    return convention.state in (State.TO_COMPLETE, State.CHANGES_REQUESTED) and Actor.PO in actors_for(
+        user, convention
+    )
+
+
+@rules.predicate
+def can_edit_fpo_part(user, convention) -> bool:
+    return convention.state in EDITABLE_STATES and Actor.FPO in actors_for(user, convention)
+
+
+@rules.predicate
+def can_manage_conventions(user, federation=None) -> bool:
+    """Federation staff create conventions and manage templates."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    memberships = Membership.objects.filter(user=user, role=Role.FPO_STAFF)
+    if federation is not None:
+        memberships = memberships.filter(federation=federation)
+    return memberships.exists()
+
+
+@rules.predicate
+def can_amend(user, convention) -> bool:
+    return (
+        convention.state == State.SIGNED
+        and bool(convention.template.amendment_grounds)
+        and bool(actors_for(user, convention) & {Actor.FPO, Actor.PO})
+    )
+
+
+rules.add_perm("conventions.edit_po_part", can_edit_po_part)
+rules.add_perm("conventions.edit_fpo_part", can_edit_fpo_part)
+rules.add_perm("conventions.manage", can_manage_conventions)
+rules.add_perm("conventions.amend", can_amend)

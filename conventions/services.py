@@ -1,0 +1,425 @@
+"""The verbs of conventions: create, complete, move through the workflow, amend, terminate.
+
+Every change of state goes through `apply_transition`: it checks the rule, locks the row,
+records the history, and queues the e-mails for after the commit."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Membership, OrganisingAuthority, Role, School, User
+
+from . import pdf
+from .models import (
+    Convention,
+    ConventionContact,
+    ConventionDocument,
+    ConventionSignatory,
+    ConventionSnapshot,
+    ConventionTemplate,
+    ConventionTransition,
+    Party,
+    ReferenceCounter,
+    State,
+    TerminationNotice,
+)
+from .rendering import plain_text
+from .rules import actors_for, can_amend, can_edit_fpo_part, can_edit_po_part, can_manage_conventions
+from .tasks import send_transition_email
+from .workflow import TRANSITIONS, Actor, Transition
+
+STALE_MESSAGE = (
+    "Quelqu'un d'autre a modifié cette convention pendant que vous la complétiez. Vos saisies sont "
+    "conservées ci-dessous mais n'ont pas été enregistrées : rechargez la page pour voir la version "
+    "actuelle, puis reportez-y vos changements."
+)
+
+
+class StaleConvention(Exception):
+    """The convention changed since the form was opened."""
+
+
+# --- Creation -----------------------------------------------------------------------------
+
+
+def next_reference(federation, year: int) -> str:
+    """`CPEONS-2026-0001`: a federation's numbering per year, without gaps or duplicates
+    however many people create conventions at once."""
+    ReferenceCounter.objects.get_or_create(federation=federation, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(federation=federation, year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return f"{federation.code.upper()}-{year}-{counter.last:04d}"
+
+
+def check_parties(
+    *, template: ConventionTemplate, organising_authority: OrganisingAuthority, schools
+) -> None:
+    """The PO must be affiliated to the template's federation, the schools must be its own,
+    and a school-level convention names exactly one school."""
+    federation = template.federation
+    if federation and not organising_authority.federations.filter(pk=federation.pk).exists():
+        raise ValidationError(
+            f"{organising_authority} n'est pas affilié à la fédération {federation.code.upper()}."
+        )
+    foreign = [s for s in schools if s.organising_authority_id != organising_authority.pk]
+    if foreign:
+        raise ValidationError(
+            "Ces écoles ne relèvent pas de ce pouvoir organisateur : "
+            + ", ".join(f"{s} ({s.fase})" for s in foreign)
+        )
+    if (
+        template.kind in (ConventionTemplate.Kind.SCHOOL, ConventionTemplate.Kind.CENTRE_SCHOOL)
+        and len(schools) != 1
+    ):
+        raise ValidationError("Une convention pour une école porte sur une seule école.")
+
+
+def _federation_signatory(federation, function: str):
+    """The federation's own signatory for a function of the template, if one is known."""
+    wanted = function.casefold()
+    for membership in Membership.objects.filter(role=Role.SIGNATORY, federation=federation).select_related(
+        "user"
+    ):
+        if membership.function and (
+            membership.function.casefold() in wanted or wanted in membership.function.casefold()
+        ):
+            return membership.user
+    return None
+
+
+def create_convention(
+    *,
+    template: ConventionTemplate,
+    organising_authority: OrganisingAuthority,
+    schools: list[School],
+    by: User,
+    start_date: date | None = None,
+    signatories: list[dict] | None = None,
+) -> Convention:
+    federation = template.federation
+    if federation is None or not can_manage_conventions(by, federation):
+        raise PermissionDenied("Seule la coordination de la fédération crée ses conventions.")
+    check_parties(template=template, organising_authority=organising_authority, schools=schools)
+    end_date = None
+    if start_date and template.duration_years:
+        end_date = start_date.replace(year=start_date.year + template.duration_years) - timedelta(days=1)
+    with transaction.atomic():
+        convention = Convention(
+            reference=next_reference(federation, timezone.localdate().year),
+            template=template,
+            federation=federation,
+            organising_authority=organising_authority,
+            start_date=start_date,
+            end_date=end_date,
+            created_by=by,
+        )
+        convention.full_clean()
+        convention.save()
+        convention.schools.set(schools)
+        named = {(s["party"], s["function"]): s for s in signatories or []}
+        rows = []
+        for position, slot in enumerate(template.signatories.all()):
+            given = named.get((slot.party, slot.function), {})
+            user = _federation_signatory(federation, slot.function) if slot.party == Party.FPO else None
+            rows.append(
+                ConventionSignatory(
+                    convention=convention,
+                    party=slot.party,
+                    step=slot.step,
+                    position=position,
+                    function=slot.function,
+                    full_name=given.get("full_name") or (user.get_full_name() if user else ""),
+                    email=given.get("email") or (user.email if user else ""),
+                    user=user,
+                )
+            )
+        ConventionSignatory.objects.bulk_create(rows)
+        _record(convention, name="create", from_state="", to_state=State.DRAFT, by=by, comment="")
+    return convention
+
+
+# --- The PO's part and the federation's part ----------------------------------------------
+
+
+def save_part(
+    *,
+    convention: Convention,
+    by: User,
+    lock_version: int,
+    fields: dict | None = None,
+    signatories: list[dict] | None = None,
+    contacts: list[dict] | None = None,
+    schools: list[School] | None = None,
+) -> Convention:
+    """Saves one step of the form. Refused if someone else saved in between (optimistic
+    concurrency) or if the user may not edit this convention now."""
+    po_side, fpo_side = can_edit_po_part(by, convention), can_edit_fpo_part(by, convention)
+    if not (po_side or fpo_side):
+        raise PermissionDenied("Cette convention ne peut pas être modifiée par vous dans son état actuel.")
+    with transaction.atomic():
+        updated = Convention.objects.filter(
+            pk=convention.pk, lock_version=lock_version, state=convention.state
+        ).update(lock_version=F("lock_version") + 1, updated_at=timezone.now(), **(fields or {}))
+        if not updated:
+            raise StaleConvention(STALE_MESSAGE)
+        if fields:
+            for name, value in fields.items():
+                setattr(convention, name, value)
+            convention.full_clean(exclude=["reference", "template", "federation", "organising_authority"])
+        if signatories is not None:
+            editable = {Party.PO, Party.SCHOOL, Party.CENTRE} if po_side else {Party.FPO}
+            for row in signatories:
+                signatory = convention.signatories.get(pk=row["id"])
+                if signatory.party not in editable:
+                    raise PermissionDenied("Vous ne pouvez pas désigner les signataires de l'autre partie.")
+                for name in ("civility", "full_name", "function", "email"):
+                    setattr(signatory, name, row[name])
+                signatory.full_clean()
+                signatory.save()
+        if contacts is not None:
+            convention.contacts.all().delete()
+            ConventionContact.objects.bulk_create(
+                ConventionContact(convention=convention, position=i, **row) for i, row in enumerate(contacts)
+            )
+        if schools is not None:
+            check_parties(
+                template=convention.template,
+                organising_authority=convention.organising_authority,
+                schools=schools,
+            )
+            convention.schools.set(schools)
+    convention.refresh_from_db()
+    return convention
+
+
+def missing_for_review(convention: Convention) -> list[str]:
+    """What the PO still has to fill before the federation can review."""
+    missing = []
+    if not convention.start_date:
+        missing.append("la date de prise de cours")
+    po_signatories = [s for s in convention.signatories.all() if s.party != Party.FPO]
+    if any(not s.full_name for s in po_signatories):
+        missing.append("le nom de chaque signataire du pouvoir organisateur")
+    if not convention.contacts.exists():
+        missing.append("au moins une personne de contact")
+    if convention.template.kind == "po" and not convention.council_decision_date:
+        missing.append("la date de la décision du conseil")
+    if not convention.schools.exists():
+        missing.append("les écoles couvertes")
+    return missing
+
+
+# --- The workflow -------------------------------------------------------------------------
+
+
+def _record(convention, *, name, from_state, to_state, by, comment) -> ConventionTransition:
+    return ConventionTransition.objects.create(
+        convention=convention, name=name, from_state=from_state, to_state=to_state, by=by, comment=comment
+    )
+
+
+def _snapshot(convention: Convention, transition: ConventionTransition) -> None:
+    """Keeps the text as it stands, when it differs from the last kept version."""
+    text = plain_text(convention)
+    last = convention.snapshots.order_by("-number").first()
+    if last and last.text == text:
+        return
+    ConventionSnapshot.objects.create(
+        convention=convention, number=(last.number + 1 if last else 1), transition=transition, text=text
+    )
+
+
+def store_document(convention: Convention, *, kind: str, content: bytes) -> ConventionDocument:
+    last = convention.documents.order_by("-revision").first()
+    return ConventionDocument.objects.create(
+        convention=convention,
+        revision=(last.revision + 1) if last else 0,
+        kind=kind,
+        content=content,
+        sha256=pdf.sha256(content),
+    )
+
+
+def apply_transition(
+    *, convention: Convention, name: str, by: User | None, comment: str = "", as_system: bool = False
+) -> Convention:
+    """Takes the workflow action `name`. Refused, changing nothing, if the action does not
+    exist, is not possible from the current state, or is not the user's to take."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError("Action inconnue.")
+    comment = comment.strip()
+    with transaction.atomic():
+        convention = (
+            Convention.objects.select_for_update(of=("self",))
+            .select_related("template", "federation", "organising_authority")
+            .get(pk=convention.pk)
+        )
+        actors = {Actor.SYSTEM} if as_system else actors_for(by, convention)
+        if not transition.actors & actors:
+            raise PermissionDenied(f"Vous ne pouvez pas « {transition.label.lower()} ».")
+        if convention.state not in transition.sources:
+            raise ValidationError(
+                f"Action impossible : la convention est « {convention.get_state_display().lower()} »."
+            )
+        if transition.comment_required and not comment:
+            raise ValidationError({"comment": "Indiquez le motif : il est communiqué à l'autre partie."})
+        _before(transition, convention, by=by, actors=actors, comment=comment)
+        source = convention.state
+        convention.state = transition.target
+        convention.lock_version += 1
+        convention.save(update_fields=["state", "lock_version", "signed_at", "updated_at"])
+        record = _record(
+            convention, name=name, from_state=source, to_state=transition.target, by=by, comment=comment
+        )
+        if name in ("submit", "approve"):
+            _snapshot(convention, record)
+        if name == "approve":
+            # The frozen text: its exact bytes are kept in the same transaction as the change.
+            store_document(
+                convention, kind=ConventionDocument.Kind.FROZEN, content=pdf.render_convention_pdf(convention)
+            )
+        transaction.on_commit(lambda: send_transition_email.enqueue(transition_id=record.pk))
+    return convention
+
+
+def _before(transition: Transition, convention: Convention, *, by, actors, comment) -> None:
+    """What a transition requires or does beyond the change of state."""
+    if transition.name == "submit" and (missing := missing_for_review(convention)):
+        raise ValidationError("Avant de soumettre, complétez : " + ", ".join(missing) + ".")
+    if transition.name == "complete_signatures":
+        convention.signed_at = timezone.now()
+    if transition.name == "give_notice":
+        days = convention.template.termination_notice_days or 30
+        TerminationNotice.objects.create(
+            convention=convention,
+            party=Party.FPO if Actor.FPO in actors else Party.PO,
+            given_by=by,
+            reason=comment,
+            answer_deadline=timezone.localdate() + timedelta(days=days),
+        )
+    if transition.name in ("terminate", "maintain"):
+        notice = convention.termination_notices.filter(outcome="").order_by("-given_at").first()
+        if transition.name == "terminate":
+            if notice.party not in {Party.FPO if a == Actor.FPO else Party.PO for a in actors}:
+                raise PermissionDenied("Seule la partie qui a notifié la résiliation peut la prononcer.")
+            if not notice.answered_at and timezone.localdate() <= notice.answer_deadline:
+                raise ValidationError(
+                    f"L'autre partie peut répondre par écrit jusqu'au {notice.answer_deadline:%d/%m/%Y} : "
+                    "la résiliation ne peut être prononcée qu'après sa réponse ou cette date."
+                )
+        notice.outcome = (
+            TerminationNotice.Outcome.TERMINATED
+            if transition.name == "terminate"
+            else TerminationNotice.Outcome.MAINTAINED
+        )
+        notice.decided_at = timezone.now()
+        notice.save(update_fields=["outcome", "decided_at"])
+
+
+def answer_termination_notice(*, convention: Convention, by: User, answer: str) -> TerminationNotice:
+    """The other party's written answer to a notice of termination."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": "La réponse écrite ne peut pas être vide."})
+    with transaction.atomic():
+        convention = Convention.objects.select_for_update().get(pk=convention.pk)
+        notice = convention.termination_notices.filter(outcome="").order_by("-given_at").first()
+        if convention.state != State.TERMINATION_NOTICE or notice is None:
+            raise ValidationError("Aucune résiliation n'est en cours pour cette convention.")
+        answering = {Party.FPO if a == Actor.FPO else Party.PO for a in actors_for(by, convention)}
+        answering.discard(notice.party)
+        if not answering:
+            raise PermissionDenied("Seule l'autre partie répond à la notification de résiliation.")
+        if notice.answered_at:
+            raise ValidationError("L'autre partie a déjà répondu.")
+        notice.answer, notice.answered_by, notice.answered_at = answer, by, timezone.now()
+        notice.save(update_fields=["answer", "answered_by", "answered_at"])
+        record = _record(
+            convention,
+            name="answer_notice",
+            from_state=convention.state,
+            to_state=convention.state,
+            by=by,
+            comment=answer,
+        )
+        transaction.on_commit(lambda: send_transition_email.enqueue(transition_id=record.pk))
+    return notice
+
+
+def create_amendment(*, convention: Convention, by: User, ground: str) -> Convention:
+    """An avenant: a new version of the convention, which goes through the same workflow.
+    Only on the grounds the template allows."""
+    if not can_amend(by, convention):
+        raise PermissionDenied(
+            "Un avenant ne peut être proposé que sur une convention signée, par ses parties."
+        )
+    if ground not in convention.template.amendment_grounds:
+        raise ValidationError({"ground": "Ce motif n'est pas prévu par la convention."})
+    with transaction.atomic():
+        number = convention.amendments.count() + 1
+        amendment = Convention.objects.create(
+            reference=f"{convention.reference}-A{number}",
+            template=convention.template,
+            federation=convention.federation,
+            organising_authority=convention.organising_authority,
+            amendment_of=convention,
+            amendment_ground=ground,
+            start_date=convention.start_date,
+            end_date=convention.end_date,
+            council_decision_date=convention.council_decision_date,
+            council_decision_reference=convention.council_decision_reference,
+            created_by=by,
+        )
+        amendment.schools.set(convention.schools.all())
+        ConventionSignatory.objects.bulk_create(
+            ConventionSignatory(
+                convention=amendment,
+                **{
+                    f: getattr(s, f)
+                    for f in (
+                        "party",
+                        "step",
+                        "position",
+                        "civility",
+                        "full_name",
+                        "function",
+                        "email",
+                        "user_id",
+                    )
+                },
+            )
+            for s in convention.signatories.all()
+        )
+        ConventionContact.objects.bulk_create(
+            ConventionContact(
+                convention=amendment,
+                **{f: getattr(c, f) for f in ("full_name", "function", "email", "phone", "position")},
+            )
+            for c in convention.contacts.all()
+        )
+        record = _record(
+            amendment,
+            name="create",
+            from_state="",
+            to_state=State.DRAFT,
+            by=by,
+            comment=f"Avenant : {ground}",
+        )
+        _snapshot(amendment, record)
+    return amendment
+
+
+def expire_conventions(*, today: date | None = None) -> list[str]:
+    """Signed conventions whose end date has passed become expired."""
+    today = today or timezone.localdate()
+    expired = []
+    for convention in Convention.objects.filter(state=State.SIGNED, end_date__lt=today):
+        apply_transition(convention=convention, name="expire", by=None, as_system=True)
+        expired.append(convention.reference)
+    return expired

@@ -1,0 +1,236 @@
+"""Signing convention PDFs with pyHanko: the platform's certification, the signatories' signatures.
+
+Every PDF is first *prepared*: one empty signature field per signatory, then a certification
+signature by the platform (DocMDP level 2: afterwards only form filling and signing are allowed,
+so any other change breaks the certification). Each signatory then signs into their own field by
+an incremental PAdES signature: the bytes signed before are never rewritten.
+
+The platform signs with its sealing key (a PKCS#12 file) on the signatory's behalf; the
+signatory's name, function and the reason are written into the signature and its visible stamp.
+"""
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from asn1crypto import pkcs12 as asn1_pkcs12
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields as pdf_fields
+from pyhanko.sign import signers
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.stamp import TextStampStyle
+
+CERTIFICATION_FIELD = "Pilotis-certification"
+BRUSSELS = ZoneInfo("Europe/Brussels")
+STAMP_TEXT = "Signé par %(signer)s\n%(function)s\nSigné le %(date)s à %(time)s"
+
+
+class SigningError(Exception):
+    """A signature cannot be made on this document; the message is for the user, in French."""
+
+
+class SigningConfigurationError(ImproperlyConfigured):
+    """The platform's sealing key cannot be used: a deployment problem, not a user's."""
+
+
+@dataclass
+class SignatureFieldSpec:
+    """An empty signature field to create: `page` counts from 0 (-1 is the last page), `box` is
+    (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page."""
+
+    name: str
+    page: int
+    box: tuple[int, int, int, int]
+
+
+def signing_is_configured() -> bool:
+    return bool(settings.SIGNING_P12_PATH)
+
+
+def load_platform_signer() -> signers.SimpleSigner:
+    """The platform's signer, loaded once per process (again if the file changes)."""
+    path = settings.SIGNING_P12_PATH
+    if not path:
+        raise SigningConfigurationError(
+            "SIGNING_P12_PATH n'est pas défini : la plateforme n'a pas de certificat de cachet "
+            "(créez-en un avec `manage.py create_signing_certificate`)."
+        )
+    try:
+        modified = os.stat(path).st_mtime_ns
+    except OSError:
+        raise SigningConfigurationError(
+            f"SIGNING_P12_PATH désigne un fichier introuvable ou illisible : {path}"
+        ) from None
+    return _load_signer(path, settings.SIGNING_P12_PASSPHRASE, modified)
+
+
+@lru_cache(maxsize=4)
+def _load_signer(path: str, passphrase: str, modified: int) -> signers.SimpleSigner:
+    with open(path, "rb") as file:
+        data = file.read()
+    if not _looks_like_pkcs12(data):
+        raise SigningConfigurationError(f"SIGNING_P12_PATH ne désigne pas un fichier PKCS#12 : {path}")
+    # `SimpleSigner.load_pkcs12` returns None (and only logs) when the passphrase is wrong;
+    # `load_pkcs12_data` raises instead, which lets us say what is wrong.
+    try:
+        return signers.SimpleSigner.load_pkcs12_data(
+            data, other_certs=[], passphrase=passphrase.encode() if passphrase else None
+        )
+    except Exception as error:  # cryptography says ValueError, a key-less file fails elsewhere
+        raise SigningConfigurationError(
+            f"SIGNING_P12_PASSPHRASE ne déverrouille pas le fichier {path} "
+            "(ou ce fichier ne contient ni clé ni certificat)."
+        ) from error
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    """Whether the outer, unencrypted structure is a PKCS#12 PFX (no passphrase needed)."""
+    try:
+        return asn1_pkcs12.Pfx.load(data)["auth_safe"]["content_type"].native is not None
+    except (ValueError, TypeError, KeyError):
+        return False
+
+
+def _timestamper() -> TimeStamper | None:
+    if not settings.SIGNING_TSA_URL:
+        return None
+    return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
+
+
+def prepare_for_signing(pdf_bytes: bytes, *, fields: list[SignatureFieldSpec]) -> bytes:
+    """Add every signatory's empty field, then certify the document with the platform's key.
+
+    The certification allows form filling and signing only (DocMDP P=2), so each later signature
+    must go into one of these fields and nothing else may change."""
+    names = [spec.name for spec in fields]
+    if CERTIFICATION_FIELD in names or len(set(names)) != len(names):
+        raise SigningError("Chaque champ de signature doit avoir un nom unique.")
+    signer = load_platform_signer()
+    writer = _writer(pdf_bytes)
+    for spec in fields:
+        pdf_fields.append_signature_field(
+            writer, pdf_fields.SigFieldSpec(spec.name, on_page=spec.page, box=spec.box)
+        )
+    meta = signers.PdfSignatureMetadata(
+        field_name=CERTIFICATION_FIELD,
+        certify=True,
+        docmdp_permissions=pdf_fields.MDPPerm.FILL_FORMS,
+        subfilter=pdf_fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason="Document certifié par Pilotis : seules les signatures prévues peuvent y être ajoutées",
+        location="Pilotis",
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        timestamper=_timestamper(),
+        # No box: the certification is invisible, the signatories' stamps are what people see.
+        new_field_spec=pdf_fields.SigFieldSpec(CERTIFICATION_FIELD),
+    )
+    return pdf_signer.sign_pdf(writer).getvalue()
+
+
+def sign_field(
+    pdf_bytes: bytes,
+    *,
+    field_name: str,
+    signer_name: str,
+    function: str,
+    reason: str,
+    location: str = "Bruxelles",
+    when: datetime | None = None,
+) -> bytes:
+    """Sign the empty field `field_name` on the signatory's behalf with the platform's key.
+
+    `when` (default: now) is the signing time written in the signature and shown on the
+    stamp, in Brussels time; callers pass the moment they record for the signature event."""
+    writer = _writer(pdf_bytes)
+    existing = {name: value for name, value, _ref in pdf_fields.enumerate_sig_fields(writer.prev)}
+    if field_name not in existing:
+        raise SigningError(f"Le document n'a pas de champ de signature « {field_name} ».")
+    if existing[field_name]:
+        raise SigningError(f"Le champ de signature « {field_name} » est déjà signé.")
+    when = timezone.now() if when is None else when
+    local = when.astimezone(BRUSSELS)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=pdf_fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        name=signer_name,
+        reason=reason,
+        location=location,
+    )
+    stamp = TextStampStyle(
+        stamp_text=STAMP_TEXT,
+        border_width=1,
+        text_box_style=TextBoxStyle(font_size=9),
+    )
+    pdf_signer = _PdfSignerAt(
+        meta, load_platform_signer(), signing_time=local, timestamper=_timestamper(), stamp_style=stamp
+    )
+    text = {
+        "signer": _stamp_safe(signer_name),
+        "function": _stamp_safe(function),
+        "date": local.strftime("%d/%m/%Y"),
+        "time": local.strftime("%H:%M"),
+    }
+    output = pdf_signer.sign_pdf(writer, existing_fields_only=True, appearance_text_params=text)
+    return output.getvalue()
+
+
+def add_document_timestamp(pdf_bytes: bytes) -> bytes:
+    """Seal the whole document with a time-stamping authority's token (PAdES document timestamp),
+    when one is configured; otherwise return the bytes unchanged."""
+    timestamper = _timestamper()
+    if timestamper is None:
+        return pdf_bytes
+    writer = _writer(pdf_bytes)
+    output = PdfTimeStamper(timestamper, field_name="Pilotis-horodatage").timestamp_pdf(
+        writer, md_algorithm="sha256"
+    )
+    return output.getvalue()
+
+
+class _PdfSignerAt(signers.PdfSigner):
+    """A PdfSigner whose signing time is the one given rather than the clock's, so that the
+    signature, its /M entry and the stamp all show the time recorded for the signature event."""
+
+    def __init__(self, *args, signing_time: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signing_time = signing_time
+
+    def init_signing_session(self, pdf_out, existing_fields_only=False):
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        session.system_time = self.signing_time
+        return session
+
+
+def _writer(pdf_bytes: bytes) -> IncrementalPdfFileWriter:
+    try:
+        return IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    except (PdfError, ValueError, KeyError, IndexError) as error:
+        raise SigningError("Ce document n'est pas un PDF lisible.") from error
+
+
+def _stamp_safe(text: str) -> str:
+    """The stamp uses the standard Courier font, whose encoding only covers Latin-1 well:
+    typographic quotes and dashes become plain ones, other characters lose their accent."""
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    text = text.replace("œ", "oe").replace("Œ", "OE")
+    kept = []
+    for char in text:
+        if ord(char) < 0x7F and (char.isprintable() or char == " ") or 0xA0 <= ord(char) <= 0xFF:
+            kept.append(char)
+        else:
+            kept.append(unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or "?")
+    return "".join(kept)

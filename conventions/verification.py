@@ -1,0 +1,359 @@
+"""Verifying signed PDFs: what the verification page, `manage.py verify_pdf` and the upload of a
+signatory's own (eID) signature rely on.
+
+A signature that is mathematically intact says nothing about what was appended after it: the
+bottom line also weighs what each later revision changed (pyHanko's difference analysis), the
+document's certification (DocMDP) and whether the last signature covers the whole file.
+"""
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from io import BytesIO
+
+from asn1crypto import pem, x509
+from django.conf import settings
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
+from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    SignatureCoverageLevel,
+    validate_pdf_signature,
+    validate_pdf_timestamp,
+)
+from pyhanko_certvalidator import ValidationContext
+
+from .signing import SigningConfigurationError
+
+logger = logging.getLogger(__name__)
+
+NOT_A_PDF = "Ce fichier n'est pas un PDF lisible."
+ENCRYPTED = "Ce PDF est chiffré : il ne peut pas être vérifié ici."
+NO_SIGNATURE = "Ce PDF ne contient aucune signature."
+UNREADABLE_SIGNATURE = "Une signature de ce PDF est illisible ou mal formée."
+
+COVERAGE_LABELS = {
+    "ENTIRE_FILE": "tout le fichier",
+    "ENTIRE_REVISION": "le document tel qu'il était à ce moment ; des ajouts ont suivi",
+    "CONTIGUOUS_BLOCK_FROM_START": "une partie seulement du fichier",
+    "UNCLEAR": "une partie indéterminée du fichier",
+}
+MODIFICATION_LABELS = {
+    "NONE": "aucune modification depuis",
+    "LTA_UPDATES": "seuls des horodatages ou des données de validation ont été ajoutés depuis",
+    "FORM_FILLING": "seules des signatures ont été ajoutées depuis",
+    "ANNOTATIONS": "des annotations ont été ajoutées depuis",
+    "OTHER": "le document a été modifié depuis",
+}
+
+
+class UploadRefused(Exception):
+    """A signatory's upload cannot be accepted; the message says why, in French."""
+
+
+@dataclass
+class SignatureReport:
+    field_name: str
+    kind: str  # "certification", "signature" or "horodatage"
+    signer_common_name: str  # from the certificate
+    signer_name: str  # the /Name entry: on whose behalf the platform signed
+    signing_time: datetime | None
+    intact: bool  # the signed bytes are those the signer signed
+    valid: bool  # the signature matches the certificate's key
+    trusted: bool  # the certificate chains to one of SIGNING_TRUST_ROOTS
+    coverage: str  # a SignatureCoverageLevel name
+    modification_level: str | None  # a ModificationLevel name: what was changed after it
+    docmdp_level: int | None  # the certification's P value (1, 2 or 3)
+    docmdp_ok: bool
+    summary: str
+
+    @property
+    def coverage_label(self) -> str:
+        return COVERAGE_LABELS.get(self.coverage, self.coverage)
+
+    @property
+    def modification_label(self) -> str:
+        return MODIFICATION_LABELS.get(self.modification_level or "", "modifications non évaluées")
+
+    @property
+    def acceptable(self) -> bool:
+        """Intact, valid, and nothing but signatures or timestamps added after it."""
+        return (
+            self.intact
+            and self.valid
+            and self.docmdp_ok
+            and self.modification_level is not None
+            and ModificationLevel[self.modification_level] <= ModificationLevel.FORM_FILLING
+        )
+
+
+@dataclass
+class VerificationReport:
+    sha256: str
+    signatures: list[SignatureReport] = field(default_factory=list)
+    unsigned_fields: list[str] = field(default_factory=list)
+    trust_checked: bool = False
+    ok: bool = False
+    altered: bool = False  # modified after signing, or a signature that does not hold
+    summary: str = ""
+    error: str | None = None
+    known_reference: str | None = None
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        for signature in data["signatures"]:
+            if signature["signing_time"] is not None:
+                signature["signing_time"] = signature["signing_time"].isoformat()
+        return data
+
+
+def verify_pdf_bytes(data: bytes) -> VerificationReport:
+    """Check every signature of a PDF; never raises on bad input (`error` says what is wrong).
+
+    `ok` is True only if the PDF has at least one signature and every one is intact, valid,
+    respects the certification (DocMDP) and was followed by nothing but signatures or timestamps
+    (modification level at most FORM_FILLING), and the last one covers the entire file.
+    When trust roots are configured (SIGNING_TRUST_ROOTS), `ok` also requires every signer's
+    certificate to chain to one of them: a signature by an unknown key proves nothing. Without
+    trust roots, `trusted` is reported False and not required (development only)."""
+    report = _verify(data)
+    if report.error is None:
+        document = known_document(report.sha256)
+        report.known_reference = document.convention.reference if document is not None else None
+    return report
+
+
+def known_document(sha256: str):
+    """The stored convention document with exactly these bytes, or None."""
+    try:
+        from .models import ConventionDocument
+    except ImportError:  # the model is not there yet
+        return None
+    return ConventionDocument.objects.select_related("convention").filter(sha256=sha256).first()
+
+
+def check_signatory_upload(*, current: bytes, uploaded: bytes, field_name: str) -> VerificationReport:
+    """Accept a PDF signed by a signatory with their own certificate (Belgian eID) only if it is
+    exactly `current` plus one incremental signature in their empty field `field_name`, intact
+    and valid, and nothing else changed (pyHanko's difference analysis: form filling at most).
+
+    The signatory's certificate need not chain to our trust roots: the person was authenticated
+    by Pilotis before uploading, and the signature binds their certificate to these exact bytes.
+    `trusted` is reported (with the certificate's name) for the caller to record and show; add
+    the Belgian eID roots to SIGNING_TRUST_ROOTS so that such signatures are shown as trusted.
+    Raises UploadRefused with the reason in French."""
+    if len(uploaded) <= len(current) or not uploaded.startswith(current):
+        raise UploadRefused(
+            "Ce fichier n'est pas le document à signer complété de votre signature : il a été "
+            "signé sur une autre version, ou modifié. Téléchargez la dernière version et signez-la."
+        )
+    report = _verify(uploaded)
+    if report.error == NO_SIGNATURE:
+        raise UploadRefused("Ce fichier ne contient aucune nouvelle signature.")
+    if report.error is not None:
+        raise UploadRefused(report.error)
+    current_reader = PdfFileReader(BytesIO(current))
+    signed_before = {name for name, _value, _ref in enumerate_sig_fields(current_reader, filled_status=True)}
+    empty_before = {name for name, _value, _ref in enumerate_sig_fields(current_reader, filled_status=False)}
+    new = [signature for signature in report.signatures if signature.field_name not in signed_before]
+    if not new:
+        raise UploadRefused("Ce fichier ne contient aucune nouvelle signature.")
+    if len(new) > 1 or len(report.signatures) != len(signed_before) + 1:
+        raise UploadRefused(
+            "Ce fichier contient plusieurs nouvelles signatures : une seule, la vôtre, est attendue."
+        )
+    signature = new[0]
+    if signature.field_name != field_name or field_name not in empty_before:
+        raise UploadRefused(
+            f"La signature a été placée dans le champ « {signature.field_name} » : "
+            f"signez dans votre champ, « {field_name} »."
+        )
+    if signature.kind != "signature" or not (signature.intact and signature.valid):
+        raise UploadRefused("Votre signature n'est pas valable : le fichier a peut-être été abîmé.")
+    if signature.coverage != SignatureCoverageLevel.ENTIRE_FILE.name:
+        raise UploadRefused("Quelque chose a été ajouté au fichier après votre signature.")
+    if not _only_form_filling_since(uploaded, base_revision=current_reader.xrefs.total_revisions - 1):
+        raise UploadRefused(
+            "Le fichier envoyé modifie le document en plus d'y ajouter votre signature : il ne peut pas être accepté."
+        )
+    if not all(other.acceptable for other in report.signatures if other is not signature):
+        raise UploadRefused("Une signature antérieure n'est plus valable dans le fichier envoyé.")
+    return report
+
+
+def _only_form_filling_since(data: bytes, *, base_revision: int) -> bool:
+    """Whether the revisions after `base_revision` only fill in fields and sign (DocMDP P=2)."""
+    try:
+        result = DEFAULT_DIFF_POLICY.review_file(
+            PdfFileReader(BytesIO(data)), base_revision, doc_mdp=MDPPerm.FILL_FORMS
+        )
+    except Exception:  # any failure of the analysis means we cannot vouch for the changes
+        logger.warning("Échec de l'analyse des différences", exc_info=True)
+        return False
+    return isinstance(result, DiffResult) and result.modification_level <= ModificationLevel.FORM_FILLING
+
+
+def _verify(data: bytes) -> VerificationReport:
+    report = VerificationReport(sha256=hashlib.sha256(data).hexdigest(), trust_checked=bool(trust_roots()))
+    # A PDF may have a little junk before its header, but not more than 1 KiB of it.
+    if b"%PDF-" not in data[:1024]:
+        return _failed(report, NOT_A_PDF)
+    try:
+        reader = PdfFileReader(BytesIO(data))
+        if reader.encrypted:
+            return _failed(report, ENCRYPTED)
+        report.unsigned_fields = [name for name, _v, _r in enumerate_sig_fields(reader, filled_status=False)]
+    except Exception:  # truncated or malformed files fail in many ways inside the parser
+        logger.debug("PDF illisible", exc_info=True)
+        return _failed(report, NOT_A_PDF)
+    try:
+        embedded = reader.embedded_signatures
+    except Exception:  # e.g. a /Contents that is not a CMS signature
+        logger.debug("Signature illisible", exc_info=True)
+        return _failed(report, UNREADABLE_SIGNATURE)
+    if not embedded:
+        return _failed(report, NO_SIGNATURE)
+    report.signatures = [_check_signature(signature) for signature in embedded]
+
+    last = report.signatures[-1]
+    untouched = (
+        all(signature.acceptable for signature in report.signatures)
+        and last.coverage == SignatureCoverageLevel.ENTIRE_FILE.name
+    )
+    recognised = not report.trust_checked or all(signature.trusted for signature in report.signatures)
+    report.ok = untouched and recognised
+    report.altered = not untouched
+    if report.ok:
+        report.summary = (
+            "Document intact : chaque signature est valable et rien n'a été modifié depuis la dernière."
+        )
+    elif not untouched:
+        report.summary = "Ce document a été modifié après signature, ou une signature n'est pas valable."
+    else:
+        report.summary = (
+            "Les signatures sont intactes, mais au moins un certificat n'est pas reconnu par Pilotis."
+        )
+    return report
+
+
+def _failed(report: VerificationReport, error: str) -> VerificationReport:
+    report.error = report.summary = error
+    return report
+
+
+def _check_signature(embedded: EmbeddedPdfSignature) -> SignatureReport:
+    try:
+        return _validate(embedded)
+    except SigningConfigurationError:
+        raise
+    except Exception:  # a malformed signature is reported as such, the others still are checked
+        logger.debug("Signature illisible", exc_info=True)
+        return SignatureReport(
+            field_name=str(embedded.field_name),
+            kind="signature",
+            signer_common_name="",
+            signer_name="",
+            signing_time=None,
+            intact=False,
+            valid=False,
+            trusted=False,
+            coverage="UNCLEAR",
+            modification_level=None,
+            docmdp_level=None,
+            docmdp_ok=False,
+            summary="Signature illisible ou mal formée : elle ne peut pas être vérifiée.",
+        )
+
+
+def _validate(embedded: EmbeddedPdfSignature) -> SignatureReport:
+    context = ValidationContext(trust_roots=trust_roots())
+    is_timestamp = embedded.sig_object_type == "/DocTimeStamp"
+    if is_timestamp:
+        status = validate_pdf_timestamp(embedded, validation_context=context)
+        signing_time = status.timestamp
+        kind = "horodatage"
+    else:
+        status = validate_pdf_signature(embedded, signer_validation_context=context)
+        tst = status.timestamp_validity
+        signing_time = tst.timestamp if tst is not None and tst.valid else status.signer_reported_dt
+        kind = "certification" if embedded.docmdp_level is not None else "signature"
+    level = status.modification_level
+    docmdp_ok = status.docmdp_ok
+    if docmdp_ok is None:  # not computed for document timestamps: the same rule, by hand
+        docmdp_ok = level is not None and level <= ModificationLevel.FORM_FILLING
+    docmdp = embedded.docmdp_level if kind == "certification" else None
+    signature = SignatureReport(
+        field_name=embedded.field_name,
+        kind=kind,
+        signer_common_name=_common_name(status.signing_cert),
+        signer_name=str(embedded.sig_object.get("/Name", "")),
+        signing_time=signing_time,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        coverage=status.coverage.name if status.coverage is not None else "UNCLEAR",
+        modification_level=level.name if level is not None else None,
+        docmdp_level=docmdp.value if docmdp is not None else None,
+        docmdp_ok=bool(docmdp_ok),
+        summary="",
+    )
+    signature.summary = _summary(signature)
+    return signature
+
+
+def _summary(signature: SignatureReport) -> str:
+    if not signature.intact:
+        return "Signature rompue : le contenu signé a été altéré depuis la signature."
+    if not signature.valid:
+        return "Signature non valable : elle ne correspond pas à la clé de son certificat."
+    if not signature.acceptable:
+        return "Signature intacte, mais le document a été modifié ensuite d'une manière non permise : document altéré."
+    what = {"certification": "Certification", "horodatage": "Horodatage"}.get(signature.kind, "Signature")
+    trust = "certificat reconnu" if signature.trusted else "certificat non reconnu par Pilotis"
+    return f"{what} intacte et valable ({trust}) ; {signature.modification_label}."
+
+
+def _common_name(certificate: x509.Certificate) -> str:
+    try:
+        return certificate.subject.native.get("common_name", "") or certificate.subject.human_friendly
+    except Exception:  # an odd subject must not stop the report
+        return ""
+
+
+def trust_roots() -> list[x509.Certificate]:
+    """The certificates of SIGNING_TRUST_ROOTS (a list of PEM or DER files, or a comma-separated string)."""
+    roots = settings.SIGNING_TRUST_ROOTS
+    if isinstance(roots, str):
+        roots = [path.strip() for path in roots.split(",")]
+    return list(_load_trust_roots(tuple(path for path in roots if path)))
+
+
+@lru_cache(maxsize=4)
+def _load_trust_roots(paths: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
+    certificates = []
+    for path in paths:
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError:
+            raise SigningConfigurationError(
+                f"SIGNING_TRUST_ROOTS : fichier introuvable ou illisible : {path}"
+            ) from None
+        try:
+            ders = (
+                [der for _type, _headers, der in pem.unarmor(data, multiple=True)]
+                if pem.detect(data)
+                else [data]
+            )
+            for der in ders:
+                certificate = x509.Certificate.load(der)
+                certificate.native  # noqa: B018 - asn1crypto parses lazily: fail here, not later
+                certificates.append(certificate)
+        except ValueError:
+            raise SigningConfigurationError(
+                f"SIGNING_TRUST_ROOTS : {path} n'est pas un certificat PEM ou DER."
+            ) from None
+    return tuple(certificates)

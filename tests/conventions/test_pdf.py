@@ -1,0 +1,148 @@
+"""The PDF: the same text as the page's preview, nothing fetched but the application's own
+static files, and the demo conventions carrying what the seed documents carry."""
+
+import re
+from io import BytesIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from accounts.models import Role
+from config.demo import load_full_demo
+from conventions.models import Convention
+from conventions.pdf import StaticOnlyFetcher, html_to_pdf, render_convention_pdf
+from tests.conventions.factories import convention_for
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())  # the print stylesheet capitalises some headings
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/image.png",
+        "https://example.org/x.css",
+        "ftp://example.org/x",
+        "pilotis-static:/static/../../../etc/passwd",
+        "pilotis-static:/ailleurs/x.png",
+    ],
+)
+def test_the_fetcher_refuses_anything_but_our_static_files(url):
+    with pytest.raises(ValueError, match="refusée|disallowed"):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_the_fetcher_serves_our_static_files_and_data_urls():
+    css = StaticOnlyFetcher().fetch("pilotis-static:/static/conventions/print.css")
+    assert b"@page" in css.read()
+    assert StaticOnlyFetcher().fetch("data:text/plain,bonjour").read() == b"bonjour"
+
+
+def test_a_document_pointing_at_local_files_or_the_network_embeds_nothing_of_them(caplog):
+    html = """<html lang="fr"><head><title>Essai</title>
+      <link rel="attachment" href="file:///etc/passwd">
+      <link rel="stylesheet" href="http://127.0.0.1:9/evil.css"></head>
+      <body><p>Texte</p><img src="http://127.0.0.1:9/pixel.png" alt=""><img src="file:///etc/hostname" alt="">
+      <a rel="attachment" href="file:///etc/passwd">pièce</a></body></html>"""
+    data = html_to_pdf(html)
+    assert b"/EmbeddedFile" not in data
+    assert b"root:" not in data
+    assert "Texte" in pdf_text(data)
+    refused = [r.getMessage() for r in caplog.records if "refusée" in r.getMessage()]
+    assert any("file:///etc/passwd" in m for m in refused)
+    assert any("127.0.0.1:9" in m for m in refused)
+
+
+def test_text_with_html_or_script_is_printed_as_text_never_interpreted(side_a):
+    convention = convention_for(side_a)
+    convention.organising_authority.name = 'Ville <script>alert(1)</script> <img src="file:///etc/passwd">'
+    convention.organising_authority.save()
+    data = render_convention_pdf(convention)
+    assert "<script>alert(1)</script>" in pdf_text(data).replace("\n", " ")
+    assert b"/EmbeddedFile" not in data
+
+
+def test_the_preview_and_the_pdf_carry_the_same_text(client, side_a):
+    convention = convention_for(side_a, state_path=["send_to_po", "fill"])
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    page = BeautifulSoup(client.get(convention.get_absolute_url()).content, "html.parser")
+    preview = words(page.select_one(".convention-document").get_text(" "))
+    footer = re.compile(
+        rf"{re.escape(convention.reference)} – version \d+( – PROJET, ne pas signer)?\s*page \d+ / \d+"
+    )
+    printed = words(footer.sub(" ", pdf_text(render_convention_pdf(convention))))
+    assert preview == printed
+    assert "signataire" in preview and str(side_a.school.fase) in preview
+
+
+def test_a_frozen_convention_downloads_the_same_bytes_every_time(client, side_a):
+    convention = convention_for(side_a, state_path=["send_to_po", "fill", "submit", "approve"])
+    client.force_login(side_a.users[Role.SCHOOL_DIRECTION])
+    first = client.get(f"/conventions/{convention.reference}/pdf")
+    second = client.get(f"/conventions/{convention.reference}/pdf")
+    assert first["Content-Type"] == "application/pdf"
+    assert first.content == second.content == bytes(convention.documents.get().content)
+
+
+def test_the_footer_gives_the_reference_the_version_and_the_page_numbers(side_a):
+    convention = convention_for(side_a)
+    text = pdf_text(render_convention_pdf(convention))
+    assert f"{convention.reference} – version 1 – PROJET, ne pas signer" in text
+    assert "page 1 / 1" in text
+
+
+def test_the_demo_conventions_print_what_the_seed_documents_carry(tmp_path, settings):
+    load_full_demo()
+    cpeons = Convention.objects.get(
+        organising_authority__name="Ville de Bruxelles", template__code="cpeons-po"
+    )
+    output = tmp_path / "cpeons.pdf"
+    call_command("export_convention_pdf", cpeons.reference, "-o", str(output))
+    text = pdf_text(output.read_bytes())
+    flat = re.sub(r"\s+", " ", text)
+    for number, title in enumerate(
+        [
+            "Objet de la convention",
+            "Description de la nature",
+            "Personnes de Contact du Pouvoir",
+            "Personne de Contact du Réseau",
+            "Durée",
+            "Responsabilité civile",
+            "Règlement des litiges",
+            "Clause résolutoire",
+        ],
+        start=1,
+    ):
+        assert f"Article {number} – {title}" in flat
+    for n in range(1, 9):
+        assert f"Objectif transversal {n}" in flat
+    for n in range(1, 5):
+        assert f"Objectif thématique {n}" in flat
+    # Every lettered action: the letters in each objective's part of the text, in order.
+    parts = re.split(r"Objectif (?:transversal|thématique) \d+", flat.split("Objectifs transversaux", 1)[1])[
+        1:
+    ]
+    counts = [len(re.findall(r"(?:^| )[a-z]\) ", part)) for part in parts]
+    assert counts == [16, 8, 7, 5, 8, 2, 7, 8, 9, 14, 11, 7]
+    assert "ETP" in flat and "63,2" in flat
+    for name in ("Roberto GALLUCCIO", "Faouzia HARICHE", "Luc SYMOENS", "Ville de Bruxelles"):
+        assert name in flat
+
+    adolphe_max = Convention.objects.get(schools__fase=104)
+    output = tmp_path / "adolphe-max.pdf"
+    call_command("export_convention_pdf", adolphe_max.reference, "-o", str(output))
+    flat = re.sub(r"\s+", " ", pdf_text(output.read_bytes()))
+    assert "104" in flat and "École primaire Adolphe Max" in flat
+    for step in ("Mobiliser", "état des lieux", "stratégies", "contrat d'objectifs", "suivi"):
+        assert step.lower() in flat.lower()
+    assert re.search(r"Article 7 – .*?30 jours", flat)

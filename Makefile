@@ -8,6 +8,8 @@ PORT ?= 8000
 .PHONY: run test install lint bench totp clean
 
 run: install
+	@# The demo's sealing key (var/signing/, ignored by git), unless a key is configured.
+	test -n "$$SIGNING_P12_PATH" || test -f var/signing/pilotis-sealing.p12 || $(BIN)/python manage.py create_signing_certificate
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo

@@ -113,7 +113,9 @@ def import_all_or_nothing(make_resource, dataset: Dataset, *, empty_message: str
 def import_schools(*, dataset: Dataset) -> ImportSummary:
     """All or nothing: a dry run collects every problem of the file; only a file without
     any is imported, in one transaction."""
-    result = import_all_or_nothing(SchoolResource, dataset, empty_message="Le fichier ne contient aucune école.")
+    result = import_all_or_nothing(
+        SchoolResource, dataset, empty_message="Le fichier ne contient aucune école."
+    )
     return ImportSummary(
         created=result.totals[RowResult.IMPORT_TYPE_NEW],
         updated=result.totals[RowResult.IMPORT_TYPE_UPDATE],

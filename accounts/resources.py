@@ -194,7 +194,55 @@ class SchoolImportResult(Result):
         super().append_error_row(file_line(number), row, errors)
 
 
-class SchoolResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """What every import of Pilotis shares: lines numbered as in the file, one invalid row
+    undoes the whole import, blank lines skipped, wrong columns said once, and one plain French
+    sentence per problem. A subclass sets `header_error` in `before_import` and raises
+    HeaderError; `validation_exclude` names fields its rows fill otherwise."""
+
+    header_error = None
+    validation_exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def get_result_class(cls):
+        return SchoolImportResult
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing wherever the import runs: one invalid row undoes the others.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        if isinstance(error, HeaderError):
+            # A mistake in the file, not in the code: the admin page needs no stack trace.
+            error = error.with_traceback(None)
+        super().handle_import_error(result, error, raise_errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Blank lines are skipped; and when the columns are wrong, the header error says it all.
+        return self.header_error is not None or all(cell_text(value) == "" for value in row.values())
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The row's own messages as they are, the model's checks (lengths…) preceded by the
+        name of the field."""
+        import_validation_errors = import_validation_errors or {}
+        messages = ValidationError(import_validation_errors).messages if import_validation_errors else []
+        try:
+            instance.full_clean(
+                exclude=[*import_validation_errors, *self.validation_exclude], validate_unique=validate_unique
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                if field == NON_FIELD_ERRORS:
+                    messages.extend(field_messages)
+                else:
+                    label = capfirst(self._meta.model._meta.get_field(field).verbose_name)
+                    messages.extend(f"{label} : {message}" for message in field_messages)
+        if messages:
+            raise ValidationError(messages)
+
+
+class SchoolResource(AllOrNothingResource):
     fase = fields.Field(attribute="fase", column_name="FASE", widget=FaseWidget())
     name = fields.Field(attribute="name", column_name="name", widget=TextWidget("Nom manquant."))
     street = fields.Field(attribute="street", column_name="address", widget=TextWidget())
@@ -219,7 +267,6 @@ class SchoolResource(resources.ModelResource):
 
     # The files it reads, in the admin as in `manage.py import_schools`.
     file_formats = [CSV, XLSX]
-    header_error = None
 
     class Meta:
         model = School
@@ -237,15 +284,6 @@ class SchoolResource(resources.ModelResource):
         import_id_fields = ["fase"]
         # Blank lines (spreadsheets often end with some) are skipped without a word.
         report_skipped = False
-
-    @classmethod
-    def get_result_class(cls):
-        return SchoolImportResult
-
-    def import_data(self, dataset, **kwargs):
-        # All or nothing wherever the import runs: one invalid row undoes the others.
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self.lines_by_fase = {}
@@ -286,12 +324,6 @@ class SchoolResource(resources.ModelResource):
             return None
         expected = ", ".join(f.column_name for f in self.get_import_fields() if f.column_name != "FPO")
         return " ".join(problems) + f" Colonnes attendues : {expected} et, au besoin, FPO."
-
-    def handle_import_error(self, result, error, raise_errors=False):
-        if isinstance(error, HeaderError):
-            # A mistake in the file, not in the code: the admin page needs no stack trace.
-            error = error.with_traceback(None)
-        super().handle_import_error(result, error, raise_errors)
 
     def get_instance(self, instance_loader, row):
         try:
@@ -350,27 +382,6 @@ class SchoolResource(resources.ModelResource):
             errors["federation"] = [
                 f"Le PO « {po.name} » n'est pas affilié à la fédération « {federation.code} »."
             ]
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # Blank lines are no schools; and when the columns are wrong, the header error says it all.
-        return self.header_error is not None or all(cell_text(value) == "" for value in row.values())
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """One plain French sentence per problem: the row's own messages as they are, the
-        model's checks (lengths…) preceded by the name of the field."""
-        import_validation_errors = import_validation_errors or {}
-        messages = ValidationError(import_validation_errors).messages if import_validation_errors else []
-        try:
-            instance.full_clean(exclude=list(import_validation_errors), validate_unique=validate_unique)
-        except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                if field == NON_FIELD_ERRORS:
-                    messages.extend(field_messages)
-                else:
-                    label = capfirst(School._meta.get_field(field).verbose_name)
-                    messages.extend(f"{label} : {message}" for message in field_messages)
-        if messages:
-            raise ValidationError(messages)
 
 
 def plural(count: int, one: str, many: str) -> str:

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from pilotage import views as pilotage_views
+
 from . import services
 from .forms import AcceptInvitationForm, InvitationForm, SchoolSearchForm
 from .models import Federation, Invitation, Membership, OrganisingAuthority, Role, School
@@ -45,7 +47,11 @@ def school_list(request):
     page = Paginator(schools.order_by("name", "fase"), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    # The PO filter lists every visible PO (hundreds for a large federation): its options are
+    # written by a plain loop, Django's widget would render a template per option.
+    selected_po = str(form.data.get("po", "")) if form.is_bound else ""
+    po_options = [(str(pk), name, str(pk) == selected_po) for pk, name in form.fields["po"].queryset.values_list("pk", "name")]
+    context = {"form": form, "page": page, "query": query.urlencode(), "po_options": po_options}
     template = "accounts/school_list.html"
     # A history restore (back button after a cache miss) wants the whole page.
     if request.htmx and not request.htmx.history_restore_request:
@@ -60,7 +66,8 @@ def school_detail(request, fase: int):
     people = (
         Membership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
     )
-    return render(request, "accounts/school_detail.html", {"school": school, "people": people})
+    context = {"school": school, "people": people, **pilotage_views.school_context(request, school)}
+    return render(request, "accounts/school_detail.html", context)
 
 
 @permission_required("accounts.invite_people", raise_exception=True)

@@ -9,7 +9,9 @@ def load_full_demo():
     """Returns the demo accounts and the demo conventions. Safe to run again."""
     from accounts.demo import load_demo
     from conventions.demo import load_conventions_demo
+    from pilotage.demo import load_pilotage_demo
 
     accounts = load_demo()
     conventions = load_conventions_demo()
+    load_pilotage_demo()
     return accounts, conventions

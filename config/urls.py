@@ -19,6 +19,8 @@ urlpatterns = [
     path("invitations/nouvelle/", accounts_views.invitation_create, name="invitation_create"),
     path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
     path("", include("conventions.urls")),
+    path("", include("pilotage.urls")),
+    path("", include("pilotage.dashboard_urls")),
     path("verifier/", verification_views.verify_document, name="verify_document"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),

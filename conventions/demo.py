@@ -8,11 +8,14 @@ from django.db import transaction
 
 from accounts.models import Membership, OrganisingAuthority, Role, School, User
 
-from . import services
+from . import services, signatures
 from .loading import load_reference_data
-from .models import Convention, ConventionTemplate, Party, State
+from .models import Convention, ConventionTemplate, Party, SignatureRequest, State
 
-# Which actions lead to each state, from a fresh draft.
+# A convention in signature whose first step has signed (not a state of its own).
+HALF_SIGNED = "half_signed"
+# Which actions lead to each state, from a fresh draft. Signatures are real: the platform signs
+# each signatory's field in turn (`conventions.signatures.sign`), as the signing page does.
 PATHS = {
     State.DRAFT: [],
     State.TO_COMPLETE: ["send_to_po"],
@@ -20,14 +23,14 @@ PATHS = {
     State.CHANGES_REQUESTED: ["send_to_po", "fill", "submit", "request_changes"],
     State.READY: ["send_to_po", "fill", "submit", "approve"],
     State.SIGNING: ["send_to_po", "fill", "submit", "approve", "send_for_signature"],
-    State.SIGNED: ["send_to_po", "fill", "submit", "approve", "send_for_signature", "complete_signatures"],
+    State.SIGNED: ["send_to_po", "fill", "submit", "approve", "send_for_signature", "sign_all"],
     State.TERMINATION_NOTICE: [
         "send_to_po",
         "fill",
         "submit",
         "approve",
         "send_for_signature",
-        "complete_signatures",
+        "sign_all",
         "give_notice",
     ],
     State.TERMINATED: [
@@ -36,7 +39,7 @@ PATHS = {
         "submit",
         "approve",
         "send_for_signature",
-        "complete_signatures",
+        "sign_all",
         "give_notice",
         "answer_notice",
         "terminate",
@@ -47,10 +50,12 @@ PATHS = {
         "submit",
         "approve",
         "send_for_signature",
-        "complete_signatures",
+        "sign_all",
         "expire",
     ],
     State.CANCELLED: ["send_to_po", "cancel"],
+    # In signature, the first step (the PO's signatories) signed, the federation's next.
+    HALF_SIGNED: ["send_to_po", "fill", "submit", "approve", "send_for_signature", "sign_first_step"],
 }
 COMMENTS = {
     "request_changes": "Merci de préciser la référence de la décision du conseil communal.",
@@ -85,7 +90,7 @@ PLAN = [
 ]
 CECP_STATES = [
     State.SIGNED,
-    State.SIGNING,
+    HALF_SIGNED,
     State.READY,
     State.TO_COMPLETE,
     State.CHANGES_REQUESTED,
@@ -101,6 +106,7 @@ CECP_STATES = [
     State.SIGNED,
     State.TERMINATED,
     State.SIGNED,
+    State.SIGNING,  # awaiting its first signature
 ]
 
 
@@ -185,6 +191,25 @@ def _name_federation_signatories(convention, staff):
     convention.signatories.filter(party=Party.FPO).update(civility=civility, full_name=name)
 
 
+def _sign(convention, *, first_step_only: bool = False) -> None:
+    """Each signatory signs in turn, through the signing service: with their own account when the
+    demo has one for their e-mail (Hariche, Symoens, Galluccio, Constant, the directions),
+    otherwise on behalf of a person who has no account."""
+    prepared = signatures.current_round(convention)
+    first_step = signatures.current_step(convention, prepared)
+    meta = signatures.RequestMeta(ip="127.0.0.1", user_agent="Pilotis – chargement de la démonstration")
+    while (step := signatures.current_step(convention, prepared)) is not None:
+        if first_step_only and step != first_step:
+            return
+        for request in SignatureRequest.objects.filter(
+            prepared=prepared, signatory__step=step, used_at__isnull=True, revoked_at__isnull=True
+        ).select_related("signatory"):
+            email = request.signatory.email
+            by = User.objects.filter(email__iexact=email).first() if email else None
+            latest = signatures.latest_document(convention)
+            signatures.sign(request=request, by=by, meta=meta, shown_sha256=latest.sha256)
+
+
 def _drive(convention, target: State, start: date):
     staff, referent = _people(convention)
     _name_federation_signatories(convention, staff)
@@ -198,9 +223,10 @@ def _drive(convention, target: State, start: date):
                 by=referent,
                 answer="Le pouvoir organisateur prend acte et ne s'y oppose pas.",
             )
-        elif step in ("complete_signatures", "expire"):
-            if step == "expire":
-                Convention.objects.filter(pk=convention.pk).update(end_date=date.today() - timedelta(days=1))
+        elif step in ("sign_all", "sign_first_step"):
+            _sign(convention, first_step_only=step == "sign_first_step")
+        elif step == "expire":
+            Convention.objects.filter(pk=convention.pk).update(end_date=date.today() - timedelta(days=1))
             services.apply_transition(convention=convention, name=step, by=None, as_system=True)
         else:
             by = referent if step == "submit" else staff

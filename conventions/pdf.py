@@ -66,8 +66,19 @@ def convention_html(convention, *, draft: bool) -> str:
 
     return render_to_string(
         "conventions/pdf/convention.html",
-        {"doc": document_context(convention), "draft": draft, "version": text_version(convention)},
+        {
+            "doc": document_context(convention),
+            "draft": draft,
+            "version": text_version(convention),
+            "verification_url": settings.SITE_URL.rstrip("/") + "/verifier/",
+            "reference_hash": reference_hash(convention.reference),
+        },
     )
+
+
+def reference_hash(reference: str) -> str:
+    """The short fingerprint of a reference printed in the signed PDF's footer."""
+    return hashlib.sha256(reference.encode()).hexdigest()[:12]
 
 
 def text_version(convention) -> int:
@@ -86,3 +97,52 @@ def render_convention_pdf_draft(convention) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# 1 CSS px = 0.75 PDF point; PDF y counts from the bottom of the page.
+PX_TO_PT = 0.75
+SIGNATURE_FIELD_ATTRIBUTE = "data-signature-field"
+
+
+def html_to_pdf_with_fields(html: str, *, stylesheet: str = PRINT_STYLESHEET) -> tuple[bytes, list[dict]]:
+    """The PDF (PDF/A) and, for each element carrying `data-signature-field`, where it was laid
+    out: `{"name", "page", "box": [x1, y1, x2, y2]}` in PDF points from the page's bottom-left,
+    so that the signature fields can be placed over the boxes the document draws for them."""
+    options = {
+        "stylesheets": [print_stylesheet(stylesheet)],
+        "presentational_hints": False,
+        "uncompressed_pdf": False,
+        "pdf_variant": "pdf/a-3b",
+    }
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render(
+        **options
+    )
+    fields, seen = [], set()
+    for index, page in enumerate(document.pages):
+        page_height = page.height * PX_TO_PT
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            name = element.get(SIGNATURE_FIELD_ATTRIBUTE) if element is not None else None
+            if not name or name in seen or box.element_tag is None:
+                continue
+            seen.add(name)
+            x, y = box.border_box_x(), box.border_box_y()
+            width, height = box.border_width(), box.border_height()
+            fields.append(
+                {
+                    "name": name,
+                    "page": index,
+                    "box": [
+                        round(x * PX_TO_PT, 2),
+                        round(page_height - (y + height) * PX_TO_PT, 2),
+                        round((x + width) * PX_TO_PT, 2),
+                        round(page_height - y * PX_TO_PT, 2),
+                    ],
+                }
+            )
+    return document.write_pdf(**options), fields
+
+
+def render_frozen_convention_pdf(convention) -> tuple[bytes, list[dict]]:
+    """The frozen text's PDF and the place of each signatory's box (see `html_to_pdf_with_fields`)."""
+    return html_to_pdf_with_fields(convention_html(convention, draft=False))

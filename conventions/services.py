@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, OrganisingAuthority, Role, School, User
 
-from . import pdf
+from . import pdf, signatures
 from .models import (
     Convention,
     ConventionContact,
@@ -280,10 +280,12 @@ def apply_transition(
         if name in ("submit", "approve"):
             _snapshot(convention, record)
         if name == "approve":
-            # The frozen text: its exact bytes are kept in the same transaction as the change.
-            store_document(
-                convention, kind=ConventionDocument.Kind.FROZEN, content=pdf.render_convention_pdf(convention)
-            )
+            # The frozen text: its exact bytes are kept in the same transaction as the change,
+            # with the place of each signatory's box for the signature fields.
+            signatures.freeze(convention)
+        if name == "send_for_signature":
+            # The prepared document (fields + certification) and the first step's links.
+            signatures.start_signing(convention, by=by)
         transaction.on_commit(lambda: send_transition_email.enqueue(transition_id=record.pk))
     return convention
 
@@ -292,8 +294,11 @@ def _before(transition: Transition, convention: Convention, *, by, actors, comme
     """What a transition requires or does beyond the change of state."""
     if transition.name == "submit" and (missing := missing_for_review(convention)):
         raise ValidationError("Avant de soumettre, complétez : " + ", ".join(missing) + ".")
+    if transition.name == "send_for_signature":
+        signatures.check_can_prepare(convention)
     if transition.name == "complete_signatures":
-        convention.signed_at = timezone.now()
+        # In force from the last signature.
+        convention.signed_at = signatures.last_signature_time(convention) or timezone.now()
     if transition.name == "give_notice":
         days = convention.template.termination_notice_days or 30
         TerminationNotice.objects.create(

@@ -9,8 +9,11 @@ The platform signs with its sealing key (a PKCS#12 file) on the signatory's beha
 signatory's name, function and the reason are written into the signature and its visible stamp.
 """
 
+import asyncio
+import functools
 import os
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -52,6 +55,22 @@ class SignatureFieldSpec:
     page: int
     box: tuple[int, int, int, int]
 
+
+
+def outside_event_loop(function):
+    """pyHanko's synchronous API calls `asyncio.run()`, which fails in a thread that already
+    runs an event loop (an async view, a browser-test driver): there, run it in a worker thread."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return function(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(function, *args, **kwargs).result()
+
+    return wrapper
 
 def signing_is_configured() -> bool:
     return bool(settings.SIGNING_P12_PATH)
@@ -107,6 +126,7 @@ def _timestamper() -> TimeStamper | None:
     return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
 
 
+@outside_event_loop
 def prepare_for_signing(pdf_bytes: bytes, *, fields: list[SignatureFieldSpec]) -> bytes:
     """Add every signatory's empty field, then certify the document with the platform's key.
 
@@ -140,6 +160,7 @@ def prepare_for_signing(pdf_bytes: bytes, *, fields: list[SignatureFieldSpec]) -
     return pdf_signer.sign_pdf(writer).getvalue()
 
 
+@outside_event_loop
 def sign_field(
     pdf_bytes: bytes,
     *,
@@ -188,6 +209,7 @@ def sign_field(
     return output.getvalue()
 
 
+@outside_event_loop
 def add_document_timestamp(pdf_bytes: bytes) -> bytes:
     """Seal the whole document with a time-stamping authority's token (PAdES document timestamp),
     when one is configured; otherwise return the bytes unchanged."""

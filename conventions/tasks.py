@@ -77,3 +77,58 @@ def create_conventions_in_bulk(*, job_id: int) -> None:
         return
     job.status, job.references = BulkCreation.Status.DONE, references
     job.save(update_fields=["status", "references"])
+
+
+@task()
+def send_signature_request_email(*, request_id: int, link: str, reminder: bool = False) -> None:
+    """A signatory's personal link (first sending or reminder)."""
+    from accounts.models import User
+
+    from .models import SignatureRequest
+
+    request = SignatureRequest.objects.select_related(
+        "signatory", "convention__federation", "convention__organising_authority"
+    ).get(pk=request_id)
+    signatory = request.signatory
+    if not signatory.email:
+        return
+    context = {
+        "request": request,
+        "signatory": signatory,
+        "convention": request.convention,
+        "link": link,
+        "reminder": reminder,
+        "has_account": User.objects.filter(email__iexact=signatory.email).exists(),
+        "login": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+    }
+    send_mail(
+        subject=render_to_string("email/signature_request_subject.txt", context).strip(),
+        message=render_to_string("email/signature_request_body.txt", context),
+        from_email=None,
+        recipient_list=[signatory.email],
+    )
+
+
+@task()
+def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
+    """Everybody concerned gets the link to the signed PDF."""
+    from .models import Convention
+
+    convention = Convention.objects.select_related("federation", "organising_authority").get(pk=convention_id)
+    to = set(recipients(convention, {Actor.FPO, Actor.PO}))
+    to.update(email for email in convention.signatories.values_list("email", flat=True) if email)
+    if not to:
+        return
+    base = settings.SITE_URL.rstrip("/")
+    context = {
+        "convention": convention,
+        "link": base + reverse("convention_document", args=[convention.reference, revision]),
+        "evidence": base + reverse("convention_evidence", args=[convention.reference]),
+        "verify": base + reverse("verify_document"),
+    }
+    send_mail(
+        subject=render_to_string("email/signature_completed_subject.txt", context).strip(),
+        message=render_to_string("email/signature_completed_body.txt", context),
+        from_email=None,
+        recipient_list=sorted(to),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import signature_views, views
 
 urlpatterns = [
     path("conventions/", views.convention_list, name="convention_list"),
@@ -23,6 +23,16 @@ urlpatterns = [
     ),
     path("conventions/<str:reference>/reponse/", views.convention_answer, name="convention_answer"),
     path("conventions/<str:reference>/avenant/", views.convention_amend, name="convention_amend"),
+    path(
+        "conventions/<str:reference>/preuve.pdf",
+        signature_views.evidence_certificate,
+        name="convention_evidence",
+    ),
+    path("signer/<str:token>/", signature_views.signature_page, name="signature_page"),
+    path("signer/<str:token>/document.pdf", signature_views.signature_document, name="signature_document"),
+    path("signer/<str:token>/depot/", signature_views.signature_upload, name="signature_upload"),
+    path("signer/<str:token>/refus/", signature_views.signature_decline, name="signature_decline"),
+    path("signer/<str:token>/fait/", signature_views.signature_done, name="signature_done"),
     path("referentiels/", views.framework_list, name="framework_list"),
     path("referentiels/<slug:code>/v<int:number>/", views.framework_detail, name="framework_detail"),
     path("modeles/", views.template_list, name="template_list"),

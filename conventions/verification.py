@@ -26,7 +26,7 @@ from pyhanko.sign.validation import (
 )
 from pyhanko_certvalidator import ValidationContext
 
-from .signing import SigningConfigurationError
+from .signing import SigningConfigurationError, outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ class VerificationReport:
         return data
 
 
+@outside_event_loop
 def verify_pdf_bytes(data: bytes) -> VerificationReport:
     """Check every signature of a PDF; never raises on bad input (`error` says what is wrong).
 
@@ -135,6 +136,7 @@ def known_document(sha256: str):
     return ConventionDocument.objects.select_related("convention").filter(sha256=sha256).first()
 
 
+@outside_event_loop
 def check_signatory_upload(*, current: bytes, uploaded: bytes, field_name: str) -> VerificationReport:
     """Accept a PDF signed by a signatory with their own certificate (Belgian eID) only if it is
     exactly `current` plus one incremental signature in their empty field `field_name`, intact

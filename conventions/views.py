@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Federation, Membership, OrganisingAuthority, Role, School
 
-from . import bulk, pdf, services
+from . import bulk, pdf, services, signatures
 from .exports import export_response
 from .forms import (
     AmendmentForm,
@@ -136,6 +136,7 @@ def convention_detail(request, reference):
         "can_edit": can_edit_po_part(request.user, convention) or can_edit_fpo_part(request.user, convention),
         "comment_form": CommentForm(),
         "version": pdf.text_version(convention),
+        "signature_statuses": signatures.status(convention),
     }
     return render(request, "conventions/convention_detail.html", context)
 

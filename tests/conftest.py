@@ -90,3 +90,29 @@ def queries_stay_flat(client, django_assert_max_num_queries):
             return client.get(url)
 
     return check
+
+
+@pytest.fixture(autouse=True, scope="session")
+def platform_signing_key(tmp_path_factory, test_settings_in_force):
+    """A sealing key and its local CA for the whole session (as `make run` makes for the demo):
+    approving a convention and sending it for signature need one."""
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    directory = tmp_path_factory.mktemp("signing")
+    p12 = directory / "pilotis-sealing.p12"
+    call_command(
+        "create_signing_certificate",
+        output=str(p12),
+        passphrase=settings.SIGNING_P12_PASSPHRASE,
+        stdout=StringIO(),
+    )
+    override = override_settings(
+        SIGNING_P12_PATH=str(p12), SIGNING_TRUST_ROOTS=[str(directory / "pilotis-ca.pem")], SIGNING_TSA_URL=""
+    )
+    override.enable()
+    yield {"p12": str(p12), "ca_pem": str(directory / "pilotis-ca.pem")}
+    override.disable()

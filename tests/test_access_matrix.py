@@ -15,6 +15,7 @@ from conventions.models import BulkCreation, ConventionDocument, Framework, Fram
 from conventions.services import store_document
 from tests.accounts.factories import InvitationFactory
 from tests.conventions.factories import convention_for
+from tests.pilotage.factories import pilotage_sample_kwargs, pilotage_world
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,91 @@ MATRIX = {
     "template_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     # Anyone may check a PDF, without an account.
     "verify_document": public,
+    # Signatures: the evidence certificate is seen like the convention; a signing link only
+    # works for its signatory's account (an unknown token here: 404 for everybody, no leak),
+    # and its actions are POSTs only.
+    "convention_evidence": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    "signature_page": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "signature_document": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "signature_done": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "signature_upload": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    "signature_decline": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
 }
+# Pilotage, on A's accompaniment (A's adviser assigned to it). Recording (steps, actions,
+# notes) is for the federation's staff and the assigned adviser: a 404 for everyone else, who
+# must not learn that the page exists. The PO référent ticks the PO's engagements; the référent
+# and the direction fill the plan (federation staff may record indicator values too); the
+# other people of A who see the school get a 403.
+recorders = {role: 200 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 404 for role in ROLES}
+federation_people = {role: 200 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 403 for role in ROLES}
+tickers = {role: 200 if role == Role.PO_REFERENT else 403 for role in ROLES}
+plan_editors = {role: 200 if role in (Role.PO_REFERENT, Role.SCHOOL_DIRECTION) else 403 for role in ROLES}
+value_recorders = {
+    role: 200 if role in (Role.PO_REFERENT, Role.SCHOOL_DIRECTION, Role.FPO_STAFF) else 403 for role in ROLES
+}
+starters = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}
+MATRIX.update(
+    {
+        "pilotage_start": Expect(anonymous=LOGIN_REQUIRED, own=starters, other=404, admin=200),
+        "pilotage_advisers": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=404, admin=200),
+        **{
+            name: Expect(anonymous=LOGIN_REQUIRED, own=recorders, other=404, admin=200)
+            for name in (
+                "pilotage_step_move",
+                "pilotage_action_plan",
+                "pilotage_action_held",
+                "pilotage_action_cancel",
+                "pilotage_note_add",
+            )
+        },
+        "pilotage_engagement_tick": Expect(anonymous=LOGIN_REQUIRED, own=tickers, other=404, admin=200),
+        **{
+            name: Expect(anonymous=LOGIN_REQUIRED, own=plan_editors, other=404, admin=200)
+            for name in (
+                "pilotage_plan_edit",
+                "pilotage_objective_create",
+                "pilotage_objective_edit",
+                "pilotage_strategy_create",
+                "pilotage_strategy_edit",
+                "pilotage_indicator_create",
+                "pilotage_indicator_edit",
+                "pilotage_evaluation_create",
+            )
+        },
+        "pilotage_indicator_value": Expect(anonymous=LOGIN_REQUIRED, own=value_recorders, other=404, admin=200),
+        "pilotage_indicator_import": Expect(
+            anonymous=LOGIN_REQUIRED, own=value_recorders, other=value_recorders, admin=200
+        ),
+        "pilotage_bulk_action": Expect(
+            anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200
+        ),
+        "pilotage_calendar": Expect(anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200),
+        # The calendar's private address: its token is the key, no login.
+        "pilotage_calendar_feed": public,
+    }
+)
+# The dashboards: each for its roles (a 403 for the others), scoped inside. The yearly report:
+# federation staff; a report being made belongs to who asked for it (A's staff here).
+report_makers = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
+advisers = {role: 200 if role == Role.FPO_ADVISER else 403 for role in ROLES}
+report_of_a = Expect(
+    anonymous=LOGIN_REQUIRED,
+    own=report_makers,
+    other={role: 404 if role == Role.FPO_STAFF else 403 for role in ROLES},
+    admin=200,
+)
+MATRIX.update(
+    {
+        "pilotage_adviser_dashboard": Expect(anonymous=LOGIN_REQUIRED, own=advisers, other=advisers, admin=200),
+        "pilotage_federation_dashboard": Expect(
+            anonymous=LOGIN_REQUIRED, own=report_makers, other=report_makers, admin=200
+        ),
+        "pilotage_po_dashboard": Expect(anonymous=LOGIN_REQUIRED, own=plan_editors, other=plan_editors, admin=200),
+        "pilotage_report": Expect(anonymous=LOGIN_REQUIRED, own=report_makers, other=report_makers, admin=200),
+        "pilotage_report_status": report_of_a,
+        "pilotage_report_download": report_of_a,
+    }
+)
 # The admin is for administrators only: everybody else is sent to the login.
 ADMIN_ONLY = Expect(anonymous=LOGIN_REQUIRED, own=LOGIN_REQUIRED, other=LOGIN_REQUIRED, admin=200)
 
@@ -161,7 +246,29 @@ def world(side_a, side_b, admin_user):
         federation=side_a.federation, template=convention.template, rows=[], created_by=side_a.users[Role.FPO_STAFF]
     )
     framework = FrameworkVersion.objects.create(framework=Framework.objects.create(code="cadre", title="Cadre"), number=1)
-    return {"A": side_a, "B": side_b, "admin": admin_user, "token": token, "convention": convention, "batch": batch, "framework": framework}
+    return {"A": side_a, "B": side_b, "admin": admin_user, "token": token, "convention": convention, "batch": batch, "framework": framework, "pilotage": pilotage_world(side_a)}
+
+
+def _report_job(world):
+    """A finished yearly report asked for by A's staff."""
+    if "report_job" not in world:
+        from pilotage.tasks import ReportJob
+
+        side_a = world["A"]
+        job = ReportJob(
+            id="0c6d1f7e-9a55-4c1e-8d7e-5b1f2a3c4d5e",
+            user_id=side_a.users[Role.FPO_STAFF].pk,
+            federation_id=side_a.federation.pk,
+            federation_code=side_a.federation.code,
+            year=2024,
+            fmt="xlsx",
+            status=ReportJob.DONE,
+            percent=100,
+        )
+        job.save()
+        job.set_content(b"PK")
+        world["report_job"] = job.id
+    return world["report_job"]
 
 
 def _sample_url(name, world):
@@ -176,11 +283,18 @@ def _sample_url(name, world):
         "template_detail": {"code": world["convention"].template.code, "version": 1},
         **{
             name: {"reference": world["convention"].reference}
-            for name in ("convention_detail", "convention_pdf", "convention_edit_start", "convention_answer", "convention_amend")
+            for name in ("convention_detail", "convention_pdf", "convention_edit_start", "convention_answer", "convention_amend", "convention_evidence")
         },
         "convention_document": {"reference": world["convention"].reference, "revision": 0},
+        **{
+            name: {"token": "jeton-inconnu"}
+            for name in ("signature_page", "signature_document", "signature_done", "signature_upload", "signature_decline")
+        },
         "convention_edit": {"reference": world["convention"].reference, "step": "dates"},
         "convention_transition": {"reference": world["convention"].reference, "name": "send_to_po"},
+        **pilotage_sample_kwargs(world["pilotage"]),
+        "pilotage_report_status": {"job": _report_job(world)},
+        "pilotage_report_download": {"job": _report_job(world)},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -20,3 +20,11 @@ STORAGES = {
 DEMO_ENABLED = env.bool("PILOTIS_DEMO", default=True)
 # No worker runs beside `make run`: background tasks run at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Signatures: the demo's sealing key, made by `manage.py create_signing_certificate` (which
+# `make run` calls when no key is configured) under var/signing/, which git ignores.
+SIGNING_P12_PASSPHRASE = env("SIGNING_P12_PASSPHRASE", default="pilotis-demo-cachet")
+DEMO_SIGNING_P12 = BASE_DIR / "var" / "signing" / "pilotis-sealing.p12"  # noqa: F405
+if not SIGNING_P12_PATH and DEMO_SIGNING_P12.is_file():  # noqa: F405
+    SIGNING_P12_PATH = str(DEMO_SIGNING_P12)
+    SIGNING_TRUST_ROOTS = SIGNING_TRUST_ROOTS or [str(DEMO_SIGNING_P12.parent / "pilotis-ca.pem")]  # noqa: F405

@@ -17,3 +17,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Static files straight from the finders: no collectstatic before the tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Signatures: tests/conftest.py makes a sealing key in a temporary directory for the session
+# and points SIGNING_P12_PATH and SIGNING_TRUST_ROOTS at it.
+SIGNING_P12_PASSPHRASE = "pilotis-test-cachet"  # noqa: S105

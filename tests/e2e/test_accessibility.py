@@ -1,6 +1,7 @@
 """Every page of every demo role, in Chromium: axe-core finds no serious or critical violation,
 the Content-Security-Policy blocks nothing and no JavaScript error occurs."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -174,4 +175,56 @@ def test_a_school_of_another_po_is_a_french_404(visitor):
     visitor.log_in("referent.liege@pilotis.example")
     visitor.check("/ecoles/104/", status=404, shows="Page introuvable")
     expect(visitor.page).to_have_title("Page introuvable · Pilotis")
+    visitor.assert_no_problems()
+
+
+# The pilotage dashboards, with the demo's pilotage loaded: charts, their tables, the lists.
+DASHBOARDS = [
+    ("conseiller.cpeons@pilotis.example", (("/pilotage/conseiller/", "Mes écoles"),)),
+    (
+        "staff.cpeons@pilotis.example",
+        (
+            ("/pilotage/federation/", "Tableau de bord CPEONS"),
+            ("/pilotage/rapport/", "Rapport de suivi annuel"),
+        ),
+    ),
+    ("referent.bruxelles@pilotis.example", (("/pilotage/po/", "Suivi de nos écoles"),)),
+    ("direction.adolphemax@pilotis.example", (("/pilotage/po/", "Suivi de nos écoles"),)),
+]
+
+
+@pytest.mark.parametrize(("email", "pages"), DASHBOARDS, ids=[email.split("@")[0] for email, _ in DASHBOARDS])
+def test_the_dashboards_are_accessible(visitor, email, pages):
+    from pilotage.demo import load_pilotage_demo
+
+    load_pilotage_demo()
+    visitor.log_in(email)
+    for path, shows in pages:
+        visitor.check(path, shows=shows)
+    visitor.assert_no_problems()
+
+
+def test_a_dashboard_list_filters_in_place_and_the_report_is_produced(visitor):
+    from pilotage.demo import load_pilotage_demo
+
+    load_pilotage_demo()
+    page = visitor.page
+    visitor.log_in("staff.cpeons@pilotis.example")
+    visitor.check("/pilotage/federation/", shows="Tableau de bord CPEONS")
+    schools = page.locator("#liste-ecoles")
+    page.evaluate("window.notReloaded = true")
+    schools.get_by_label("Étape").select_option(label="5. Mettre en œuvre et organiser le suivi")
+    expect(page).to_have_url(re.compile(r"ecoles-step=5"))
+    expect(schools.locator("tbody tr").first.locator("td").nth(4)).to_have_text("5")  # the step
+    assert page.evaluate("window.notReloaded") is True
+    visitor.audit("school list filtered", shows="Tableau de bord CPEONS")
+
+    visitor.click(page.get_by_role("link", name="Rapport de suivi annuel…"))
+    page.get_by_label("Excel (XLSX, une ligne par école)").check()
+    visitor.click(page.get_by_role("button", name="Produire le rapport"))
+    expect(page.get_by_role("main")).to_contain_text("Le rapport est prêt")
+    visitor.audit("report ready", shows="Télécharger")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Télécharger")).click()
+    assert download.value.suggested_filename.startswith("rapport-suivi-annuel-cpeons-")
     visitor.assert_no_problems()

@@ -113,6 +113,8 @@ def pkcs12_bytes(key, cert: x509.Certificate, ca_cert: x509.Certificate, passphr
 
 
 class Command(BaseCommand):
+    # The start-up checks would refuse to run while the key it is asked to create is missing.
+    requires_system_checks = []
     help = (
         "Crée, pour le développement et la démonstration, une autorité de certification locale et le "
         "certificat de cachet de la plateforme (PKCS#12), avec le certificat de l'autorité en PEM à côté."

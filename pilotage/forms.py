@@ -1,0 +1,336 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, Role, User
+from conventions.models import FrameworkNode
+
+from .models import (
+    Accompaniment,
+    ActionType,
+    Evaluation,
+    Indicator,
+    Note,
+    ObjectiveStatus,
+    Plan,
+    SchoolObjective,
+    Step,
+    Strategy,
+    school_year_label,
+    school_year_of,
+)
+from .services import PLAN_FIELDS
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as yyyy-mm-dd."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def textarea(rows: int = 2) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def school_year_choices(around: int | None = None, before: int = 6, after: int = 1) -> list[tuple[int, str]]:
+    current = around or school_year_of(timezone.localdate())
+    return [(year, school_year_label(year)) for year in range(current + after, current - before - 1, -1)]
+
+
+class ActionTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, action_type):
+        step = f"Étape {action_type.step_id} · " if action_type.step_id else ""
+        mandatory = " (obligatoire)" if action_type.mandatory else ""
+        return f"{step}{action_type.title}{mandatory}"
+
+
+class ActionFieldsForm(forms.Form):
+    """What is planned: the same fields for one school or several."""
+
+    action_type = ActionTypeChoiceField(
+        label="Action", queryset=ActionType.objects.none(), empty_label="— Choisissez —"
+    )
+    date = forms.DateField(label="Date", widget=DateInput())
+    start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
+    duration = forms.DecimalField(
+        label="Durée",
+        required=False,
+        min_value=0.5,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+        help_text="Laissée vide : la durée prévue au catalogue.",
+    )
+    location = forms.CharField(label="Lieu", required=False, max_length=200)
+    participants = forms.CharField(label="Qui participe", required=False, widget=textarea())
+
+
+class ActionPlanForm(ActionFieldsForm):
+    def __init__(self, *args, federation_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_type"].queryset = ActionType.objects.filter(federation=federation_id).active()
+
+
+class ActionHeldForm(forms.Form):
+    held_on = forms.DateField(label="Réalisée le", widget=DateInput())
+    participants = forms.CharField(label="Participants", required=False, widget=textarea())
+    participant_count = forms.IntegerField(
+        label="Nombre de participants", required=False, min_value=0, max_value=2000
+    )
+    note = forms.CharField(label="Note", required=False, widget=textarea())
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(
+                f"Une action ne peut pas être marquée réalisée à une date future ({held_on:%d/%m/%Y}) : "
+                "elle est encore prévue."
+            )
+        return held_on
+
+
+class ActionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        widget=textarea(),
+        error_messages={"required": "Indiquez le motif de l'annulation."},
+    )
+
+
+class StepForm(forms.Form):
+    step = forms.TypedChoiceField(label="Nouvelle étape", coerce=int)
+    on = forms.DateField(label="Depuis le", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(step.number, str(step)) for step in Step.objects.all()]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class AdviserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return f"{user} ({user.email})"
+
+
+class AdvisersForm(forms.Form):
+    advisers = AdviserChoiceField(
+        label="Conseillers désignés",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, accompaniment: Accompaniment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisers"].queryset = User.objects.filter(
+            pk__in=Membership.objects.filter(
+                role=Role.FPO_ADVISER, federation=accompaniment.federation_id
+            ).values("user")
+        ).order_by("last_name", "first_name")
+
+
+class EngagementTickForm(forms.Form):
+    comment = forms.CharField(label="Commentaire", required=False, max_length=1000)
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = PLAN_FIELDS
+        widgets = {
+            "diagnosis": textarea(4),
+            "dco_comment": textarea(3),
+            "submitted_to_dco_on": DateInput(),
+            "dco_meeting_on": DateInput(),
+            "adjustment_requested_on": DateInput(),
+            "accepted_on": DateInput(),
+            "contract_start": DateInput(),
+        }
+
+
+class FrameworkNodeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, node):
+        return f"{node.version.framework.title} — {node.heading[:120]}"
+
+
+def contributable_nodes(federation_id: int):
+    """The objectives and priority actions of the public frameworks and of the federation's."""
+    return (
+        FrameworkNode.objects.filter(
+            kind__in=[FrameworkNode.Kind.OBJECTIVE, FrameworkNode.Kind.PRIORITY_ACTION],
+        )
+        .filter(
+            Q(version__framework__federation__isnull=True) | Q(version__framework__federation=federation_id)
+        )
+        .select_related("version__framework")
+        .order_by("version__framework__title", "version", "path")
+    )
+
+
+class ObjectiveForm(forms.ModelForm):
+    framework_nodes = FrameworkNodeChoiceField(
+        label="Contribue à",
+        queryset=FrameworkNode.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Les objectifs d'amélioration, les actions prioritaires… (plusieurs choix possibles).",
+    )
+
+    class Meta:
+        model = SchoolObjective
+        fields = ["label", "title", "description", "framework_nodes"]
+        widgets = {"description": textarea(3)}
+
+    def __init__(self, *args, federation_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework_nodes"].queryset = contributable_nodes(federation_id)
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = Strategy
+        fields = ["title", "objectives", "actions", "responsible", "timeline"]
+        widgets = {"objectives": forms.CheckboxSelectMultiple, "actions": textarea(3)}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].queryset = plan.objectives.all()
+
+
+class IndicatorForm(forms.ModelForm):
+    baseline_year = forms.TypedChoiceField(
+        label="Année de la valeur de départ", required=False, coerce=int, empty_value=None
+    )
+    target_year = forms.TypedChoiceField(
+        label="Année de la cible", required=False, coerce=int, empty_value=None
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "direction", "baseline", "baseline_year", "target", "target_year"]
+        # Typed as people write them here: 62,5.
+        localized_fields = ["baseline", "target"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = [("", "—"), *school_year_choices(before=8, after=6)]
+        self.fields["baseline_year"].choices = years
+        self.fields["target_year"].choices = years
+
+
+class IndicatorValueForm(forms.Form):
+    school_year = forms.TypedChoiceField(label="Année scolaire", coerce=int)
+    value = forms.DecimalField(
+        label="Valeur",
+        max_digits=12,
+        decimal_places=3,
+        localize=True,
+        error_messages={"invalid": "La valeur doit être un nombre (par exemple 12,5)."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = school_year_choices()
+        self.fields["school_year"].initial = school_year_of(timezone.localdate())
+        self.fields["value"].widget.attrs["inputmode"] = "decimal"
+
+
+class EvaluationForm(forms.Form):
+    kind = forms.ChoiceField(label="Nature", choices=Evaluation.Kind.choices)
+    school_year = forms.TypedChoiceField(label="Année scolaire", coerce=int)
+    held_on = forms.DateField(label="Réalisée le", required=False, widget=DateInput())
+    comment = forms.CharField(label="Commentaire général", required=False, widget=textarea(3))
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = school_year_choices()
+        self.fields["school_year"].initial = school_year_of(timezone.localdate())
+        self.objectives = list(plan.objectives.all())
+        for objective in self.objectives:
+            self.fields[f"status_{objective.pk}"] = forms.ChoiceField(
+                label=f"{objective} : statut",
+                choices=[("", "— Non évalué —"), *ObjectiveStatus.choices],
+                required=False,
+            )
+            self.fields[f"comment_{objective.pk}"] = forms.CharField(
+                label=f"{objective} : commentaire", required=False, max_length=2000
+            )
+
+    def results(self) -> dict[int, tuple[str, str]]:
+        return {
+            objective.pk: (
+                self.cleaned_data[f"status_{objective.pk}"],
+                self.cleaned_data[f"comment_{objective.pk}"],
+            )
+            for objective in self.objectives
+            if self.cleaned_data.get(f"status_{objective.pk}")
+        }
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", widget=textarea(3), max_length=5000)
+    visibility = forms.ChoiceField(
+        label="Visibilité",
+        choices=Note.Visibility.choices,
+        initial=Note.Visibility.PRIVATE,
+        widget=forms.RadioSelect,
+    )
+
+
+class AccompanimentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, accompaniment):
+        school = accompaniment.school
+        return f"{school.name} (FASE {school.fase}) — {school.organising_authority.name}"
+
+
+class BulkActionForm(ActionFieldsForm):
+    accompaniments = AccompanimentChoiceField(
+        label="Écoles",
+        queryset=Accompaniment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une école."},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        accompaniments = (
+            Accompaniment.objects.recordable_by(user)
+            .active()
+            .select_related("school__organising_authority")
+            .order_by("school__name")
+        )
+        self.fields["accompaniments"].queryset = accompaniments
+        self.fields["action_type"].queryset = (
+            ActionType.objects.active()
+            .filter(federation__in=accompaniments.values("federation"))
+            .select_related("federation")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        action_type, accompaniments = cleaned.get("action_type"), cleaned.get("accompaniments")
+        if action_type and accompaniments:
+            others = [a.school.name for a in accompaniments if a.federation_id != action_type.federation_id]
+            if others:
+                self.add_error(
+                    "accompaniments",
+                    f"Ces écoles ne sont pas accompagnées par la fédération de cette action : {', '.join(others)}.",
+                )
+        return cleaned
+
+
+class IndicatorImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier (CSV ou XLSX)",
+        help_text="Colonnes : FASE, indicator (ou indicateur), year (ou année), value (ou valeur).",
+    )

@@ -1,0 +1,54 @@
+"""Two signing requests for the same signatory at the same moment (two tabs, two app nodes):
+exactly one signature and one "signed" event; the other gets a clear French message.
+
+Needs PostgreSQL's row locks (CI runs on PostgreSQL); SQLite serialises whole transactions."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from conventions import signatures
+from conventions.models import ConventionEvent, Signature
+from tests.conventions.test_signatures_flow import meta, open_request, send_for_signature
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="les verrous de ligne ne se vérifient que sur PostgreSQL (DATABASE_URL=postgres://…), comme en CI",
+    ),
+]
+
+
+def test_two_simultaneous_signatures_for_the_same_signatory_give_one(side_a):
+    convention = send_for_signature(side_a)
+    request = open_request(convention, 1)
+    shown = signatures.latest_document(convention).sha256
+    po = side_a.users[Role.SIGNATORY]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def sign():
+        try:
+            barrier.wait(timeout=10)
+            signatures.sign(request=request, by=po, meta=meta(), shown_sha256=shown)
+            results.append("signé")
+        except signatures.SigningRefused as refusal:
+            results.append(str(refusal))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(results) == sorted(["signé", signatures.ALREADY_SIGNED]), results
+    assert Signature.objects.filter(convention=convention).count() == 1
+    assert (
+        ConventionEvent.objects.filter(convention=convention, kind=ConventionEvent.Kind.SIGNED).count() == 1
+    )
+    assert signatures.check_chain(convention) == []

@@ -1,0 +1,92 @@
+"""The pilotage journeys in Chromium, with axe-core on every page and every htmx update:
+the adviser's day and the PO référent's engagements."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from pilotage.demo import load_pilotage_demo
+
+pytestmark = pytest.mark.browser
+
+ATHENEE_DU_CENTRE = 9001  # Ville de Bruxelles, CPEONS: Thomas Conseiller accompanies it
+ADOLPHE_MAX = 104  # Ville de Bruxelles, CECP convention for one school, with the PO's engagements
+
+
+@pytest.fixture
+def pilotage_demo(demo):
+    load_pilotage_demo()
+
+
+def test_the_advisers_day(visitor, pilotage_demo):
+    page = visitor.page
+    visitor.log_in("conseiller.cpeons@pilotis.example")
+    visitor.check("/pilotage/conseiller/", shows="Athénée communal du Centre")
+    last_action = page.locator("tr", has_text="Athénée communal du Centre").locator("td").nth(4)
+    last_action_before = last_action.inner_text()
+    visitor.check(f"/ecoles/{ATHENEE_DU_CENTRE}/", shows="Pilotage")
+    actions = page.locator("#pilotage-actions")
+
+    # Plan an action: the section changes in place, the page does not reload.
+    page.get_by_text("Prévoir une action", exact=True).click()
+    form = actions.locator("form")
+    form.get_by_label("Action").select_option(label="Intervision entre les équipes de pilotage (obligatoire)")
+    form.get_by_label("Date").fill(timezone.localdate().isoformat())
+    form.get_by_label("Qui participe").fill("Directions de l'Athénée et du Lycée")
+    page.evaluate("window.notReloaded = true")
+    form.get_by_role("button", name="Prévoir l'action").click()
+    expect(actions).to_contain_text("Action prévue le")
+    assert page.evaluate("window.notReloaded") is True
+    visitor.audit("action planned", shows="Action prévue le")
+
+    # Mark it held, from its row.
+    row = actions.locator("tr", has_text="Directions de l'Athénée et du Lycée")
+    row.get_by_role("link", name="Marquer réalisée").click()
+    row_form = actions.locator("form", has_text="Réalisée le")
+    expect(row_form).to_be_visible()
+    visitor.audit("held form open", shows="Réalisée le")
+    row_form.get_by_label("Nombre de participants").fill("6")
+    row_form.get_by_label("Note").fill("Partage des présentations au DCO.")
+    row_form.get_by_role("button", name="Marquer réalisée").click()
+    expect(actions).to_contain_text("Action réalisée le")
+    held = actions.locator("tr", has_text="Partage des présentations au DCO.")
+    expect(held).to_contain_text("Réalisée")
+    expect(held).to_contain_text("(6)")
+    assert page.evaluate("window.notReloaded") is True
+    visitor.audit("action held", shows="Action réalisée le")
+
+    # Still there after a reload, and the dashboard shows it as the school's last action.
+    visitor.check(f"/ecoles/{ATHENEE_DU_CENTRE}/", shows="Partage des présentations au DCO.")
+    visitor.check("/pilotage/conseiller/", shows="Athénée communal du Centre")
+    expect(last_action).to_contain_text(timezone.localdate().strftime("%d/%m/%Y"))
+    expect(last_action).to_contain_text("Intervision")
+    assert last_action.inner_text() != last_action_before
+    visitor.check("/pilotage/actions-groupees/", shows="Action pour plusieurs écoles")
+    visitor.check("/pilotage/calendrier/", shows="Mon calendrier")
+    visitor.assert_no_problems()
+
+
+def test_the_po_referent_ticks_an_engagement(visitor, pilotage_demo):
+    page = visitor.page
+    visitor.log_in("referent.bruxelles@pilotis.example")
+    visitor.check(f"/ecoles/{ADOLPHE_MAX}/", shows="Engagements du PO")
+    engagements = page.locator("#pilotage-engagements")
+    item = engagements.locator("li", has=page.get_by_role("button", name="Cocher")).first
+    label = item.locator("span").first.inner_text()
+    item.get_by_label("Commentaire (facultatif)").fill("Validé au collège du 12 mars")
+    item.get_by_role("button", name="Cocher").click()
+    expect(engagements).to_contain_text("Engagement coché")
+    done = engagements.locator("li", has_text=label)
+    expect(done).to_contain_text("Fait")
+    expect(done).to_contain_text(
+        f"Coché le {timezone.localdate():%d/%m/%Y} par Nadia Référente — Validé au collège du 12 mars"
+    )
+    expect(done.get_by_role("button", name="Cocher")).to_have_count(0)
+    visitor.audit("engagement ticked", shows="Engagement coché")
+
+    # The plan's pages the référent fills.
+    page.get_by_role("link", name="Modifier le plan").click()
+    page.wait_for_url("**/plan/")
+    visitor.audit("plan form", shows="Plan de pilotage")
+    visitor.check("/pilotage/indicateurs/import/", shows="Importer des valeurs d'indicateurs")
+    visitor.assert_no_problems()

@@ -146,3 +146,14 @@ def html_to_pdf_with_fields(html: str, *, stylesheet: str = PRINT_STYLESHEET) ->
 def render_frozen_convention_pdf(convention) -> tuple[bytes, list[dict]]:
     """The frozen text's PDF and the place of each signatory's box (see `html_to_pdf_with_fields`)."""
     return html_to_pdf_with_fields(convention_html(convention, draft=False))
+
+
+def current_pdf(convention):
+    """The PDF a convention is downloaded as: its latest stored revision (frozen, prepared or
+    signed), else the draft rendered now. Returns (bytes, the stored document or None)."""
+    from .models import ConventionDocument
+
+    document = convention.documents.exclude(kind=ConventionDocument.Kind.EVIDENCE).order_by("-revision").first()
+    if document is None:
+        return render_convention_pdf(convention), None
+    return bytes(document.content), document

@@ -30,7 +30,6 @@ from .models import (
     PLACEHOLDERS,
     BulkCreation,
     Convention,
-    ConventionDocument,
     ConventionTemplate,
     FrameworkNode,
     FrameworkVersion,
@@ -143,10 +142,7 @@ def convention_detail(request, reference):
 
 def convention_pdf(request, reference):
     convention = _visible(request, reference)
-    document = (
-        convention.documents.exclude(kind=ConventionDocument.Kind.EVIDENCE).order_by("-revision").first()
-    )
-    content = bytes(document.content) if document else pdf.render_convention_pdf(convention)
+    content, document = pdf.current_pdf(convention)
     response = HttpResponse(content, content_type="application/pdf")
     suffix = "" if document else "-projet"
     response["Content-Disposition"] = f'attachment; filename="{convention.reference}{suffix}.pdf"'

@@ -37,11 +37,11 @@ class Undo(Exception):
 
 
 def _drive(side, path):
-    convention = convention_for(
-        side,
-        state_path=[s for s in path if s not in ("complete_signatures", "answer_notice")][: _split(path)],
-    )
-    for step in path[_split(path) :]:
+    """A convention of `side` moved along `path`: the people's steps by `convention_for`, then
+    the steps that are the application's own or the other party's answer."""
+    people_steps = path[: _split(path)]
+    convention = convention_for(side, state_path=people_steps)
+    for step in path[len(people_steps) :]:
         convention.refresh_from_db()
         if step == "complete_signatures":
             services.apply_transition(convention=convention, name=step, by=None, as_system=True)
@@ -50,14 +50,13 @@ def _drive(side, path):
                 convention=convention, by=side.users[Role.PO_REFERENT], answer="Nous prenons acte."
             )
         else:
-            services.apply_transition(
-                convention=convention, name=step, by=side.users[Role.FPO_STAFF], comment="Motif"
-            )
+            services.apply_transition(convention=convention, name=step, by=side.users[Role.FPO_STAFF], comment="Motif")
     convention.refresh_from_db()
     return convention
 
 
 def _split(path):
+    """Where the people's steps end: at the completion of the signatures, if the path has it."""
     return path.index("complete_signatures") if "complete_signatures" in path else len(path)
 
 

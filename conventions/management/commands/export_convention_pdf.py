@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from conventions import pdf
-from conventions.models import Convention, ConventionDocument
+from conventions.models import Convention
 
 
 class Command(BaseCommand):
@@ -21,10 +21,7 @@ class Command(BaseCommand):
         )
         if convention is None:
             raise CommandError(f"Aucune convention ne porte la référence « {reference} ».")
-        document = (
-            convention.documents.exclude(kind=ConventionDocument.Kind.EVIDENCE).order_by("-revision").first()
-        )
-        content = bytes(document.content) if document else pdf.render_convention_pdf(convention)
+        content, document = pdf.current_pdf(convention)
         try:
             Path(output).write_bytes(content)
         except OSError as error:

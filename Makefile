@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint bench totp clean
+.PHONY: run test install lint lock bench totp clean
 
 run: install
 	@# The demo's sealing key (var/signing/, ignored by git), unless a key is configured.
@@ -34,15 +34,28 @@ lint: install
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# uv installs exactly what uv.lock says (hashes included) into .venv; uv itself is pinned here
+# and lives in its own small virtualenv, so that syncing .venv never removes it.
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --quiet
 	touch $@
+
+# Refresh uv.lock to the newest versions inside pyproject.toml's ranges (commit the result).
+lock: | $(UV)
+	$(UV) lock --upgrade
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) .uv node_modules staticfiles db.sqlite3

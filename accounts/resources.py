@@ -6,17 +6,22 @@ reported with its line in the file (the header is line 1) and a French reason; a
 matched to an existing school by its FASE number, so importing a file again updates it.
 """
 
-import csv
-import io
 import re
-import unicodedata
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.text import capfirst
-from import_export import fields, resources, widgets
-from import_export.formats import base_formats
-from import_export.results import Result
-from tablib import Dataset
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
+
+from core.imports import (
+    CSV,
+    XLSX,
+    AllOrNothingResource,
+    HeaderError,
+    TextWidget,
+    cell_text,
+    file_line,
+    simplify,
+)
+from core.text import plural
 
 from .models import Federation, OrganisingAuthority, School
 
@@ -45,41 +50,6 @@ REQUIRED_COLUMNS = ["FASE", "name", "PO", "level", "wave"]
 
 LEVELS = {level.value: level for level in School.Level} | {"maternelle": School.Level.MATERNEL}
 SPECIALISED_WORDS = {"specialise", "specialisee"}
-
-
-def simplify(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces: 'Localité' → 'localite',
-    'Primaire  spécialisé' → 'primaire specialise'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.split(r"[\s_\-]+", letters)).strip()
-
-
-def cell_text(value) -> str:
-    """A cell as text. Spreadsheets give numbers as floats (1000.0): they mean 1000."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def file_line(row_number: int) -> int:
-    """import-export counts data rows from 1; the user counts lines of the file, where the
-    header is line 1."""
-    return row_number + 1
-
-
-class TextWidget(widgets.CharWidget):
-    def __init__(self, missing_message=None):
-        super().__init__()
-        self.missing_message = missing_message
-
-    def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
-        if not text and self.missing_message:
-            raise ValueError(self.missing_message)
-        return text
 
 
 class FaseWidget(widgets.Widget):
@@ -137,109 +107,6 @@ class WaveWidget(widgets.Widget):
         if text not in {"1", "2", "3"}:
             raise ValueError(f"Phase « {text} » invalide : 1, 2 ou 3 attendu.")
         return int(text)
-
-
-def dataset_from_rows(rows) -> Dataset:
-    """The first row is the header. Every other row is kept, blank ones too (the resource
-    skips them), so that data row N is line N + 1 of the file, as the user counts."""
-    rows = iter(rows)
-    headers = [cell if cell is not None else "" for cell in next(rows, [])]
-    dataset = Dataset(headers=headers or None)
-    width = len(headers)
-    for row in rows:
-        # Rows may be shorter or longer than the header (trailing separators, stray cells
-        # beyond the last column): the cells that have a header are what counts.
-        row = list(row)[:width]
-        dataset.append(row + [None] * (width - len(row)))
-    return dataset
-
-
-class CSV(base_formats.CSV):
-    """CSV in UTF-8 with or without BOM, separated by commas or by semicolons (Belgian Excel)."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode("utf-8-sig")
-        text = in_stream.removeprefix("\ufeff")
-        header = text.split("\n", 1)[0]
-        delimiter = ";" if header.count(";") > header.count(",") else ","
-        return dataset_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-class XLSX(base_formats.XLSX):
-    """The first sheet of an Excel workbook."""
-
-    def create_dataset(self, in_stream):
-        import openpyxl
-
-        # data_only: the values that formulas computed, not the formulas.
-        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        try:
-            return dataset_from_rows(book.active.iter_rows(values_only=True))
-        finally:
-            book.close()
-
-
-class HeaderError(ValueError):
-    """The columns of the file are wrong."""
-
-
-class SchoolImportResult(Result):
-    """Numbers bad rows by their line in the file, in the admin as in the command."""
-
-    def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(file_line(number), row, validation_error)
-
-    def append_error_row(self, number, row, errors):
-        super().append_error_row(file_line(number), row, errors)
-
-
-class AllOrNothingResource(resources.ModelResource):
-    """What every import of Pilotis shares: lines numbered as in the file, one invalid row
-    undoes the whole import, blank lines skipped, wrong columns said once, and one plain French
-    sentence per problem. A subclass sets `header_error` in `before_import` and raises
-    HeaderError; `validation_exclude` names fields its rows fill otherwise."""
-
-    header_error = None
-    validation_exclude: tuple[str, ...] = ()
-
-    @classmethod
-    def get_result_class(cls):
-        return SchoolImportResult
-
-    def import_data(self, dataset, **kwargs):
-        # All or nothing wherever the import runs: one invalid row undoes the others.
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
-
-    def handle_import_error(self, result, error, raise_errors=False):
-        if isinstance(error, HeaderError):
-            # A mistake in the file, not in the code: the admin page needs no stack trace.
-            error = error.with_traceback(None)
-        super().handle_import_error(result, error, raise_errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # Blank lines are skipped; and when the columns are wrong, the header error says it all.
-        return self.header_error is not None or all(cell_text(value) == "" for value in row.values())
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The row's own messages as they are, the model's checks (lengths…) preceded by the
-        name of the field."""
-        import_validation_errors = import_validation_errors or {}
-        messages = ValidationError(import_validation_errors).messages if import_validation_errors else []
-        try:
-            instance.full_clean(
-                exclude=[*import_validation_errors, *self.validation_exclude], validate_unique=validate_unique
-            )
-        except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                if field == NON_FIELD_ERRORS:
-                    messages.extend(field_messages)
-                else:
-                    label = capfirst(self._meta.model._meta.get_field(field).verbose_name)
-                    messages.extend(f"{label} : {message}" for message in field_messages)
-        if messages:
-            raise ValidationError(messages)
 
 
 class SchoolResource(AllOrNothingResource):
@@ -382,8 +249,3 @@ class SchoolResource(AllOrNothingResource):
             errors["federation"] = [
                 f"Le PO « {po.name} » n'est pas affilié à la fédération « {federation.code} »."
             ]
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """French: 0 and 1 take the singular."""
-    return many if count > 1 else one

@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .emails import send_invitation_email
 from .models import Invitation, Membership, OrganisingAuthority, User
 from .rules import invitable_roles
-from .tasks import send_invitation_email
 
 
 def invite_person(

@@ -50,7 +50,10 @@ def school_list(request):
     # The PO filter lists every visible PO (hundreds for a large federation): its options are
     # written by a plain loop, Django's widget would render a template per option.
     selected_po = str(form.data.get("po", "")) if form.is_bound else ""
-    po_options = [(str(pk), name, str(pk) == selected_po) for pk, name in form.fields["po"].queryset.values_list("pk", "name")]
+    po_options = [
+        (str(pk), name, str(pk) == selected_po)
+        for pk, name in form.fields["po"].queryset.values_list("pk", "name")
+    ]
     context = {"form": form, "page": page, "query": query.urlencode(), "po_options": po_options}
     template = "accounts/school_list.html"
     # A history restore (back button after a cache miss) wants the whole page.

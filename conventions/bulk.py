@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.imports import SchoolImportError, read_table
 from accounts.models import OrganisingAuthority, School
+from core.imports import TableImportError, read_table
 
 from .models import BulkCreation, ConventionTemplate, Party
 from .services import check_parties, create_convention
@@ -56,7 +56,7 @@ def plan_for_po_schools(
 def read_rows(name: str, data: bytes):
     try:
         dataset = read_table(name, data)
-    except SchoolImportError as error:
+    except TableImportError as error:
         raise BulkError(error.errors) from None
     headers = [str(h or "").strip().lower() for h in dataset.headers or []]
     missing = [c for c in COLUMNS[:2] if c not in headers]

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, School, _membership_ids
+from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, School, membership_ids
 
 # --- Frameworks ---------------------------------------------------------------------------
 
@@ -371,14 +371,14 @@ class ConventionQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(federation__in=_membership_ids(user, "federation"))
-            | Q(organising_authority__in=_membership_ids(user, "organising_authority"))
+            Q(federation__in=membership_ids(user, "federation"))
+            | Q(organising_authority__in=membership_ids(user, "organising_authority"))
             | Q(
                 pk__in=Convention.schools.through.objects.filter(
-                    school__in=_membership_ids(user, "school")
+                    school__in=membership_ids(user, "school")
                 ).values("convention")
             )
-            | Q(guidance_centre__in=_membership_ids(user, "guidance_centre"))
+            | Q(guidance_centre__in=membership_ids(user, "guidance_centre"))
         )
 
     def for_list(self):

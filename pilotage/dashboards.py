@@ -1,6 +1,6 @@
 """What the dashboards and the yearly report count, as QuerySets.
 
-Every figure is an annotation (a correlated subquery, in the manner of `accounts.models.count_of`)
+Every figure is an annotation (a correlated subquery, in the manner of `core.scoping.count_of`)
 or one grouped query, so that a page makes the same number of queries whatever the number of
 schools. The yearly report reads the very QuerySets the federation's dashboard shows: the counts
 cannot drift apart.
@@ -44,10 +44,10 @@ from accounts.models import (
     Role,
     School,
     User,
-    _membership_ids,
-    count_of,
+    membership_ids,
 )
 from conventions.models import TemplateEngagement
+from core.scoping import count_of
 from pilotage.models import (
     Accompaniment,
     ActionRecord,
@@ -125,7 +125,7 @@ def staff_federations(user):
     """The federations whose dashboard and report `user` may see."""
     if user.is_superuser:
         return Federation.objects.all()
-    return Federation.objects.filter(pk__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
+    return Federation.objects.filter(pk__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
 
 
 @contextmanager
@@ -242,7 +242,7 @@ def federation_schools(federation):
 
 
 def _count(queryset, field: str, outer: str = "pk"):
-    """`accounts.models.count_of`, correlated to any `outer` field or annotation of the row."""
+    """`core.scoping.count_of`, correlated to any `outer` field or annotation of the row."""
     counted = queryset.filter(**{field: OuterRef(outer)}).order_by().values(field)
     return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
 
@@ -636,8 +636,8 @@ def po_rows(user, today: date):
     accompaniments = Accompaniment.objects.visible_to(user).active()
     if not user.is_superuser:
         followed = Q(
-            school__organising_authority__in=_membership_ids(user, "organising_authority", [Role.PO_REFERENT])
-        ) | Q(school__in=_membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
+            school__organising_authority__in=membership_ids(user, "organising_authority", [Role.PO_REFERENT])
+        ) | Q(school__in=membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
         accompaniments = accompaniments.filter(followed)
     return with_progress(accompaniments, today)
 

@@ -12,21 +12,23 @@ from import_export import fields, widgets
 from import_export.results import RowResult
 from tablib import Dataset
 
-from accounts.imports import SchoolImportError, import_all_or_nothing, read_table
-from accounts.models import Role, User, _membership_ids
-from accounts.resources import (
+from accounts.models import Role, User, membership_ids
+from accounts.resources import FaseWidget
+from core.imports import (
     AllOrNothingResource,
-    FaseWidget,
     HeaderError,
+    TableImportError,
     cell_text,
     file_line,
-    plural,
+    import_all_or_nothing,
+    read_table,
     simplify,
 )
+from core.text import plural
 
 from .models import Indicator, IndicatorValue, Plan
 
-IndicatorImportError = SchoolImportError
+IndicatorImportError = TableImportError
 
 COLUMN_ALIASES = {
     "fase": "FASE",
@@ -48,11 +50,11 @@ def plans_open_to_values_of(user: User):
     if user.is_superuser:
         return plans
     return plans.filter(
-        Q(accompaniment__federation__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
+        Q(accompaniment__federation__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
         | Q(
-            school__organising_authority__in=_membership_ids(user, "organising_authority", [Role.PO_REFERENT])
+            school__organising_authority__in=membership_ids(user, "organising_authority", [Role.PO_REFERENT])
         )
-        | Q(school__in=_membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
+        | Q(school__in=membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
     )
 
 

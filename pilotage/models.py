@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Federation, Role, School, _membership_ids
+from accounts.models import Federation, Role, School, membership_ids
 from conventions.models import Convention, FrameworkNode, TemplateEngagement
 
 FPO_ROLES = [Role.FPO_STAFF, Role.FPO_ADVISER]
@@ -73,12 +73,12 @@ def accompaniment_visibility(user, prefix: str = "") -> Q:
     """Which accompaniments `user` reaches, as a condition on `<prefix>federation` and
     `<prefix>school`: keys and subqueries only, no join to remove duplicates from."""
     schools_of_pos = School.objects.filter(
-        organising_authority__in=_membership_ids(user, "organising_authority")
+        organising_authority__in=membership_ids(user, "organising_authority")
     ).values("pk")
     return (
-        Q(**{f"{prefix}federation__in": _membership_ids(user, "federation")})
+        Q(**{f"{prefix}federation__in": membership_ids(user, "federation")})
         | Q(**{f"{prefix}school__in": schools_of_pos})
-        | Q(**{f"{prefix}school__in": _membership_ids(user, "school")})
+        | Q(**{f"{prefix}school__in": membership_ids(user, "school")})
     )
 
 
@@ -359,9 +359,9 @@ class AccompanimentQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(federation__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
+            Q(federation__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
             | Q(
-                federation__in=_membership_ids(user, "federation", [Role.FPO_ADVISER]),
+                federation__in=membership_ids(user, "federation", [Role.FPO_ADVISER]),
                 pk__in=AdviserAssignment.objects.filter(adviser=user).values("accompaniment"),
             )
         )
@@ -370,7 +370,7 @@ class AccompanimentQuerySet(models.QuerySet):
         """The accompaniments of the federations where `user` is staff."""
         if user.is_superuser:
             return self.all()
-        return self.filter(federation__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
+        return self.filter(federation__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
 
     def assigned_to(self, user):
         return self.filter(pk__in=AdviserAssignment.objects.filter(adviser=user).values("accompaniment"))
@@ -981,7 +981,7 @@ class NoteQuerySet(ScopedQuerySet):
         if user.is_authenticated and not user.is_superuser:
             notes = notes.filter(
                 Q(visibility=Note.Visibility.SHARED)
-                | Q(accompaniment__federation__in=_membership_ids(user, "federation", FPO_ROLES))
+                | Q(accompaniment__federation__in=membership_ids(user, "federation", FPO_ROLES))
             )
         return notes
 

@@ -59,6 +59,7 @@ totp_owners = {role: ANY_ACCOUNT_PAGE if role == Role.FPO_STAFF else 404 for rol
 own_authenticator = Expect(
     anonymous=LOGIN_REQUIRED, own=totp_owners, other=totp_owners, admin=ANY_ACCOUNT_PAGE
 )
+reauthentication_by_code = Expect(anonymous=LOGIN_REQUIRED, own=403, other=403, admin=403)
 no_recovery_codes = Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404)
 staff_only = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
 staff_edits = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
@@ -78,6 +79,10 @@ MATRIX = {
     "account_inactive": account_public,
     "account_signup": account_public,
     "account_reauthenticate": account_page,
+    # Reauthentication by a code sent by e-mail is off (ACCOUNT_REAUTHENTICATION_METHODS): the
+    # signing link arrives by e-mail too, so the mailbox alone must not be enough to sign.
+    "account_request_reauthentication_code": reauthentication_by_code,
+    "account_confirm_reauthentication_code": reauthentication_by_code,
     "account_email": account_page,
     "account_email_verification_sent": account_public,
     "account_change_password": account_page,

@@ -38,6 +38,7 @@ THIRD_PARTY_APPS = [
     "import_export",
 ]
 LOCAL_APPS = [
+    "core",
     "accounts",
     "conventions",
     "pilotage",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
+    # Last: it wraps the view alone (see core/readonly.py).
+    "core.readonly.ReadOnlyGetMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +116,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Before signing, a person proves they know their password (or their TOTP), never only that they
+# read their mailbox: the signing link itself arrives by e-mail.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pilotis] "
 # No password-reset e-mail to an address that has no account.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False

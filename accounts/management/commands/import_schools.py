@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.imports import SchoolImportError, import_schools, read_schools_file
-from accounts.resources import plural
+from accounts.imports import import_schools, read_schools_file
+from core.imports import TableImportError
+from core.text import plural
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         try:
             summary = import_schools(dataset=read_schools_file(file))
-        except SchoolImportError as error:
+        except TableImportError as error:
             for message in error.errors:
                 self.stderr.write(message)
             count = len(error.errors)

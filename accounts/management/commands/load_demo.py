@@ -18,7 +18,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Monde de démonstration chargé."))
         self.stdout.write(f"\n{len(conventions)} conventions de démonstration, dont :")
         for convention in conventions[:2]:
-            self.stdout.write(f"  {convention.reference}  {convention.template.title[:60]}… ({convention.get_state_display()})")
+            self.stdout.write(
+                f"  {convention.reference}  {convention.template.title[:60]}… ({convention.get_state_display()})"
+            )
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         width = max(len(a.user.email) for a in accounts)
         for account in accounts:

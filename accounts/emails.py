@@ -1,4 +1,5 @@
-"""Background work of the accounts app (django-tasks): an SMTP hiccup never fails a request."""
+"""E-mails of the accounts app, sent as background tasks (django-tasks) that services queue after
+commit: an SMTP hiccup never fails a request."""
 
 from django.conf import settings
 from django.core.mail import send_mail

@@ -1,0 +1,220 @@
+"""Tabular imports, all or nothing: reading a CSV or XLSX file into rows, and importing them with
+an import-export resource so that one bad row undoes the whole file and every problem is said in
+one French sentence, with its line in the file as the user counts it (the header is line 1)."""
+
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.text import capfirst
+from import_export import resources, widgets
+from import_export.formats import base_formats
+from import_export.results import Result
+from tablib import Dataset
+
+
+class TableImportError(Exception):
+    """The file cannot be imported; `errors` says why, one French sentence each."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def simplify(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces: 'Localité' → 'localite',
+    'Primaire  spécialisé' → 'primaire specialise'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.split(r"[\s_\-]+", letters)).strip()
+
+
+def cell_text(value) -> str:
+    """A cell as text. Spreadsheets give numbers as floats (1000.0): they mean 1000."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def file_line(row_number: int) -> int:
+    """import-export counts data rows from 1; the user counts lines of the file, where the
+    header is line 1."""
+    return row_number + 1
+
+
+class TextWidget(widgets.CharWidget):
+    def __init__(self, missing_message=None):
+        super().__init__()
+        self.missing_message = missing_message
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text and self.missing_message:
+            raise ValueError(self.missing_message)
+        return text
+
+
+def dataset_from_rows(rows) -> Dataset:
+    """The first row is the header. Every other row is kept, blank ones too (the resource
+    skips them), so that data row N is line N + 1 of the file, as the user counts."""
+    rows = iter(rows)
+    headers = [cell if cell is not None else "" for cell in next(rows, [])]
+    dataset = Dataset(headers=headers or None)
+    width = len(headers)
+    for row in rows:
+        # Rows may be shorter or longer than the header (trailing separators, stray cells
+        # beyond the last column): the cells that have a header are what counts.
+        row = list(row)[:width]
+        dataset.append(row + [None] * (width - len(row)))
+    return dataset
+
+
+class CSV(base_formats.CSV):
+    """CSV in UTF-8 with or without BOM, separated by commas or by semicolons (Belgian Excel)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode("utf-8-sig")
+        text = in_stream.removeprefix("\ufeff")
+        header = text.split("\n", 1)[0]
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        return dataset_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+class XLSX(base_formats.XLSX):
+    """The first sheet of an Excel workbook."""
+
+    def create_dataset(self, in_stream):
+        # data_only: the values that formulas computed, not the formulas.
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            return dataset_from_rows(book.active.iter_rows(values_only=True))
+        finally:
+            book.close()
+
+
+FORMATS_BY_EXTENSION = {".csv": CSV, ".xlsx": XLSX}
+
+
+def read_table(name: str, data: bytes) -> Dataset:
+    """The rows of a .csv or .xlsx file's content (an upload, a file read from disk), or a
+    TableImportError saying why it cannot be read."""
+    suffix = Path(name).suffix.lower()
+    format_class = FORMATS_BY_EXTENSION.get(suffix)
+    if format_class is None:
+        raise TableImportError(
+            [f"Format de fichier non pris en charge : « {name} ». Donnez un fichier .csv ou .xlsx."]
+        )
+    try:
+        return format_class().create_dataset(data)
+    except UnicodeDecodeError:
+        raise TableImportError(
+            [f"Le fichier {name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."]
+        ) from None
+    except Exception:
+        # A damaged or mislabelled file can fail in many ways inside the spreadsheet
+        # libraries; the user needs one message, not a traceback.
+        raise TableImportError(
+            [f"Le fichier {name} n'a pas pu être lu : est-ce bien un fichier {suffix} ?"]
+        ) from None
+
+
+def result_errors(result) -> list[str]:
+    """Every problem of an import result as 'Ligne N : raison', in the order of the file."""
+    lines = []
+    for row in result.invalid_rows:
+        lines.extend((row.number, message) for messages in row.error_dict.values() for message in messages)
+    for row in result.error_rows:
+        lines.extend((row.number, f"erreur inattendue : {error.error}") for error in row.errors)
+    lines.sort(key=lambda line: line[0])
+    return [str(error.error) for error in result.base_errors] + [
+        f"Ligne {number} : {message}" for number, message in lines
+    ]
+
+
+def import_all_or_nothing(make_resource, dataset: Dataset, *, empty_message: str):
+    """All or nothing: a dry run of `make_resource()` collects every problem of the file;
+    only a file without any is imported, in one transaction. Returns the import's result."""
+    result = make_resource().import_data(dataset, dry_run=True)
+    errors = result_errors(result)
+    if not errors and not result.valid_rows():  # blank lines are skipped, not counted
+        errors = [empty_message]
+    if errors:
+        raise TableImportError(errors)
+
+    with transaction.atomic():
+        result = make_resource().import_data(dataset, dry_run=False, use_transactions=True)
+        # The database may have changed since the dry run; raising here undoes everything.
+        errors = result_errors(result)
+        if errors:
+            raise TableImportError(errors)
+    return result
+
+
+class HeaderError(ValueError):
+    """The columns of the file are wrong."""
+
+
+class LineNumberedResult(Result):
+    """Numbers bad rows by their line in the file, in the admin as in the commands."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(file_line(number), row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(file_line(number), row, errors)
+
+
+class AllOrNothingResource(resources.ModelResource):
+    """What every import of Pilotis shares: lines numbered as in the file, one invalid row
+    undoes the whole import, blank lines skipped, wrong columns said once, and one plain French
+    sentence per problem. A subclass sets `header_error` in `before_import` and raises
+    HeaderError; `validation_exclude` names fields its rows fill otherwise."""
+
+    header_error = None
+    validation_exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def get_result_class(cls):
+        return LineNumberedResult
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing wherever the import runs: one invalid row undoes the others.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        if isinstance(error, HeaderError):
+            # A mistake in the file, not in the code: the admin page needs no stack trace.
+            error = error.with_traceback(None)
+        super().handle_import_error(result, error, raise_errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Blank lines are skipped; and when the columns are wrong, the header error says it all.
+        return self.header_error is not None or all(cell_text(value) == "" for value in row.values())
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The row's own messages as they are, the model's checks (lengths…) preceded by the
+        name of the field."""
+        import_validation_errors = import_validation_errors or {}
+        messages = ValidationError(import_validation_errors).messages if import_validation_errors else []
+        try:
+            instance.full_clean(
+                exclude=[*import_validation_errors, *self.validation_exclude], validate_unique=validate_unique
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                if field == NON_FIELD_ERRORS:
+                    messages.extend(field_messages)
+                else:
+                    label = capfirst(self._meta.model._meta.get_field(field).verbose_name)
+                    messages.extend(f"{label} : {message}" for message in field_messages)
+        if messages:
+            raise ValidationError(messages)

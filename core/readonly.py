@@ -1,0 +1,56 @@
+"""GET and HEAD requests are read-only at the database level (after les-emplois'
+`itou/utils/readonly.py`): a write that sneaks into a page view fails in the tests instead of
+happening in production. The rare deliberate write on GET (an "opened" event) is declared on its
+view with `@writes_on_get`.
+
+The middleware sits last, so that it wraps the view alone: the framework's own bookkeeping around
+it (the session saved after the response, the cache) is not the view's doing."""
+
+from contextlib import ExitStack
+
+from django.db import connections
+
+SAFE_METHODS = ("GET", "HEAD")
+WRITE_STATEMENTS = {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "CREATE", "ALTER", "DROP", "TRUNCATE"}
+
+
+class WriteOnReadOnlyRequest(RuntimeError):
+    """A GET or HEAD view tried to change the database."""
+
+
+def writes_on_get(view):
+    """Declares that `view` writes on GET on purpose (say why beside it)."""
+    view.writes_on_get = True
+    return view
+
+
+def is_write(sql: str) -> bool:
+    words = sql.lstrip(" (\n\t").split(None, 1)
+    return bool(words) and words[0].upper() in WRITE_STATEMENTS
+
+
+class ReadOnlyGetMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS:
+            return self.get_response(request)
+        request.writes_allowed = False
+
+        def refuse_writes(execute, sql, params, many, context):
+            if not request.writes_allowed and is_write(sql):
+                raise WriteOnReadOnlyRequest(
+                    f"{request.method} {request.path} écrit dans la base ({sql.split(None, 3)[:3]}) : "
+                    "une page ne change rien en GET, à moins de le déclarer avec @writes_on_get."
+                )
+            return execute(sql, params, many, context)
+
+        with ExitStack() as stack:
+            for connection in connections.all(initialized_only=True) or [connections["default"]]:
+                stack.enter_context(connection.execute_wrapper(refuse_writes))
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            request.writes_allowed = getattr(view_func, "writes_on_get", False)

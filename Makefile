@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint lock bench totp clean
+.PHONY: run test quality install lock bench totp clean
 
 run: install
 	@# The demo's sealing key (var/signing/, ignored by git), unless a key is configured.
@@ -20,17 +20,20 @@ run: install
 totp:
 	@$(BIN)/python manage.py demo_totp
 
-test: install
-	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+# The quality gate, then the suite: lint, formatting, migrations in step with the models, the
+# architecture's import contracts (pyproject.toml), then pytest (browser tests included when
+# Chromium is installed).
+test: install quality
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/python bench/run.py
-
-lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 
 install: $(VENV)/.installed node_modules/.installed
 

@@ -47,7 +47,7 @@ class ReadOnlyGetMiddleware:
             return execute(sql, params, many, context)
 
         with ExitStack() as stack:
-            for connection in connections.all(initialized_only=True) or [connections["default"]]:
+            for connection in connections.all():
                 stack.enter_context(connection.execute_wrapper(refuse_writes))
             return self.get_response(request)
 

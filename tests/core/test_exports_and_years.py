@@ -1,0 +1,47 @@
+"""One CSV dialect for every download, and school years counted from 1 September."""
+
+from datetime import date
+
+import pytest
+import tablib
+from django.http import Http404
+
+from core.exports import dataset_response, format_choices
+from core.school_years import school_year_bounds, school_year_choices, school_year_label, school_year_of
+
+
+def test_csv_downloads_use_semicolons_and_a_bom_for_excel_in_belgium():
+    dataset = tablib.Dataset(["Athénée", "9001"], headers=["École", "FASE"])
+    response = dataset_response(dataset, "csv", "Écoles suivies")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffÉcole;FASE")
+    assert "Athénée;9001" in text
+    assert response["Content-Disposition"] == 'attachment; filename="ecoles-suivies.csv"'
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_an_unknown_export_format_is_a_404():
+    with pytest.raises(Http404):
+        dataset_response(tablib.Dataset(), "exe", "x")
+
+
+def test_the_formats_offered():
+    assert [fmt for fmt, _ in format_choices()] == ["csv", "xlsx", "ods"]
+
+
+@pytest.mark.parametrize(
+    ("day", "year"), [(date(2025, 8, 31), 2024), (date(2025, 9, 1), 2025), (date(2026, 1, 15), 2025)]
+)
+def test_a_school_year_starts_on_1_september(day, year):
+    assert school_year_of(day) == year
+
+
+def test_school_year_labels_bounds_and_choices():
+    assert school_year_label(2025) == "2025-2026"
+    assert school_year_label(None) == ""
+    assert school_year_bounds(2025) == (date(2025, 9, 1), date(2026, 8, 31))
+    assert school_year_choices(around=2025, before=1, after=1) == [
+        (2026, "2026-2027"),
+        (2025, "2025-2026"),
+        (2024, "2024-2025"),
+    ]

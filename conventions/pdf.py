@@ -1,4 +1,5 @@
 """PDF rendering with WeasyPrint, with nothing fetched but the application's own static files.
+Nothing here knows what a convention is: the documents of conventions are in `rendering`.
 
 The print stylesheet is passed as a string (a stylesheet URL would go around the fetcher in
 older WeasyPrint releases) and is kept small: WeasyPrint's cost grows with rules × elements,
@@ -13,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -59,40 +59,6 @@ def html_to_pdf(html: str, *, stylesheet: str = PRINT_STYLESHEET, pdf_a: bool = 
         uncompressed_pdf=False,
         **options,
     )
-
-
-def convention_html(convention, *, draft: bool) -> str:
-    from .rendering import document_context
-
-    return render_to_string(
-        "conventions/pdf/convention.html",
-        {
-            "doc": document_context(convention),
-            "draft": draft,
-            "version": text_version(convention),
-            "verification_url": settings.SITE_URL.rstrip("/") + "/verifier/",
-            "reference_hash": reference_hash(convention.reference),
-        },
-    )
-
-
-def reference_hash(reference: str) -> str:
-    """The short fingerprint of a reference printed in the signed PDF's footer."""
-    return hashlib.sha256(reference.encode()).hexdigest()[:12]
-
-
-def text_version(convention) -> int:
-    """The number the footer gives: how many times the text went to review or was frozen."""
-    return max(convention.snapshots.count(), 1)
-
-
-def render_convention_pdf(convention) -> bytes:
-    return html_to_pdf(convention_html(convention, draft=not convention.is_frozen))
-
-
-def render_convention_pdf_draft(convention) -> bytes:
-    """The PDF a download produces while the text is not frozen (what the benchmark measures)."""
-    return html_to_pdf(convention_html(convention, draft=True))
 
 
 def sha256(data: bytes) -> str:
@@ -141,19 +107,3 @@ def html_to_pdf_with_fields(html: str, *, stylesheet: str = PRINT_STYLESHEET) ->
                 }
             )
     return document.write_pdf(**options), fields
-
-
-def render_frozen_convention_pdf(convention) -> tuple[bytes, list[dict]]:
-    """The frozen text's PDF and the place of each signatory's box (see `html_to_pdf_with_fields`)."""
-    return html_to_pdf_with_fields(convention_html(convention, draft=False))
-
-
-def current_pdf(convention):
-    """The PDF a convention is downloaded as: its latest stored revision (frozen, prepared or
-    signed), else the draft rendered now. Returns (bytes, the stored document or None)."""
-    from .models import ConventionDocument
-
-    document = convention.documents.exclude(kind=ConventionDocument.Kind.EVIDENCE).order_by("-revision").first()
-    if document is None:
-        return render_convention_pdf(convention), None
-    return bytes(document.content), document

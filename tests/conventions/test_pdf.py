@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from accounts.models import Role
 from config.demo import load_full_demo
 from conventions.models import Convention
-from conventions.pdf import StaticOnlyFetcher, html_to_pdf, render_convention_pdf
+from conventions.pdf import StaticOnlyFetcher, html_to_pdf
+from conventions.rendering import render_convention_pdf
 from tests.conventions.factories import convention_for
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 
 from accounts.imports import SchoolImportError, read_table
 from accounts.models import OrganisingAuthority, School
 
-from .models import BulkCreation, ConventionTemplate, Party
-from .services import check_parties, create_convention
+from ..models import BulkCreation, ConventionTemplate, Party
+from .drafting import check_parties, create_convention
 
 COLUMNS = ("po", "ecoles", "signataires")
 
@@ -139,6 +140,32 @@ def plan_from_rows(
     return planned
 
 
+def new_job(*, template: ConventionTemplate, rows: list[dict], by) -> BulkCreation:
+    """A batch of checked rows, waiting to be created (by the background task)."""
+    return BulkCreation.objects.create(
+        federation=template.federation, template=template, rows=rows, created_by=by
+    )
+
+
+def run_bulk_job(*, job: BulkCreation) -> None:
+    """All or nothing: the batch's conventions are created in one transaction; the progress
+    of the checks before it is saved row by row so that the page can show it."""
+    job.status = BulkCreation.Status.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        check_job_rows(job)
+        with transaction.atomic():
+            references = run_bulk_creation(job)
+    except Exception as error:  # noqa: BLE001 - any failure leaves nothing created and is shown on the page
+        message = getattr(error, "messages", None)
+        job.status = BulkCreation.Status.FAILED
+        job.error = " ".join(message) if message else f"Erreur inattendue : {error}"
+        job.save(update_fields=["status", "error"])
+        return
+    job.status, job.references = BulkCreation.Status.DONE, references
+    job.save(update_fields=["status", "references"])
+
+
 def check_job_rows(job: BulkCreation) -> None:
     """Checks the job's rows again against the database as it is now, saving the progress
     row by row (outside the creation's transaction, so the page can show it)."""
@@ -162,7 +189,7 @@ def check_job_rows(job: BulkCreation) -> None:
 
 
 def run_bulk_creation(job: BulkCreation) -> list[str]:
-    """Creates the job's conventions; called inside one transaction by the task."""
+    """Creates the job's conventions; called inside one transaction by `run_bulk_job`."""
     pos = OrganisingAuthority.objects.in_bulk({row["po"] for row in job.rows})
     schools = School.objects.in_bulk({pk for row in job.rows for pk in row["schools"]})
     references = []

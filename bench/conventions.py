@@ -15,6 +15,9 @@ from django.contrib.staticfiles import finders
 from config.demo import load_full_demo
 from conventions import pdf, rendering
 from conventions.models import Convention
+from conventions.signatures import rounds
+from conventions.signatures.crypto import sign_field
+from conventions.signatures.verification import verify_pdf_bytes
 
 REPEAT = 7
 
@@ -61,10 +64,6 @@ def use_a_signing_key() -> None:
 def bench_signature(convention, render_s: float) -> None:
     """One signature (EC P-256 key) into a prepared convention, one validation of the result,
     and the signature against the PDF render of the same convention."""
-    from conventions.signatures import rounds
-    from conventions.signatures.crypto import sign_field
-    from conventions.signatures.verification import verify_pdf_bytes
-
     prepared = bytes(rounds.current_round(convention).content)
     first = convention.signatories.order_by("step", "position").first()
 

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from conventions.loading import load_reference_data
 from conventions.models import BulkCreation, Convention, State
-from tests.accounts.factories import SchoolFactory
+from tests.accounts.factories import FederationFactory, SchoolFactory
 from tests.conventions.factories import TemplateFactory, convention_for
 from tests.utils import text_of
 
@@ -218,9 +219,6 @@ def test_one_convention_per_school_of_a_po_after_a_preview(client, side_a):
 
 
 def test_framework_and_template_pages(client, side_a):
-    from conventions.loading import load_reference_data
-    from tests.accounts.factories import FederationFactory
-
     FederationFactory(code="CPEONS", name="CPEONS")
     FederationFactory(code="CECP", name="CECP")
     load_reference_data()

@@ -12,7 +12,7 @@ from accounts.models import Role
 from conventions.models import ConventionEvent, Signature
 from conventions.services import collecting
 from conventions.signatures import evidence, rounds
-from tests.conventions.signatures.test_flow import meta, open_request, send_for_signature
+from tests.conventions.signatures.helpers import meta, open_request, send_for_signature
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

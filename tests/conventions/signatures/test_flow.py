@@ -1,176 +1,47 @@
-"""Collecting the signatures of a convention: the prepared document, the links in order, the
-signing page, refusals, uploads with one's own certificate, the evidence chain."""
+"""Collecting the signatures of a convention: the links in order, the signing page, refusals,
+uploads with one's own certificate, the evidence chain."""
 
-import re
-import time
 from datetime import timedelta
-from io import BytesIO, StringIO
 
 import pytest
-from allauth.account.internal.flows import login as login_flow
 from django.core import mail
-from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.fields import enumerate_sig_fields
 
 from accounts.models import Role
-from conventions import pdf
 from conventions.management.commands.create_signing_certificate import (
     issue_signing_certificate,
     make_ca,
     pkcs12_bytes,
 )
 from conventions.models import (
-    ConventionDocument,
     ConventionEvent,
     ConventionTransition,
     Signature,
     SignatureRequest,
     State,
 )
-from conventions.rendering import reference_hash
 from conventions.services import collecting, sending, workflow
 from conventions.signatures import evidence, rounds
-from conventions.signatures.crypto import CERTIFICATION_FIELD
 from conventions.signatures.verification import verify_pdf_bytes
-from tests.conventions.factories import convention_for
+from tests.conventions.signatures.helpers import (
+    SIGNERS,
+    links,
+    login_recently,
+    mails_at_once,  # noqa: F401 - autouse: e-mails sent at once
+    meta,
+    open_request,
+    send_for_signature,
+    sign_step,
+    sign_through_page,
+)
 from tests.conventions.signatures.test_verification import eid_sign
 from tests.conventions.test_pdf import pdf_text
 from tests.utils import text_of
 
 pytestmark = pytest.mark.django_db
-
-SIGNERS = {1: Role.SIGNATORY, 2: Role.FPO_ADVISER, 3: Role.SCHOOL_DIRECTION}
-LINK = re.compile(r"https?://\S+/signer/([\w-]+)/")
-
-
-@pytest.fixture(autouse=True)
-def mails_at_once(monkeypatch):
-    """The test's transaction never commits: run what waits for the commit (the e-mails) at once."""
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
-# --- helpers shared with the other test_signatures_* files -----------------------------------
-
-
-def ready_convention(side):
-    """A convention of `side` approved (frozen), its signatories being `side`'s signatory (PO,
-    step 1), adviser (federation, step 2) and direction (school, step 3)."""
-    convention = convention_for(side, state_path=["send_to_po", "fill", "submit"])
-    for signatory in convention.signatories.all():
-        user = side.users[SIGNERS[signatory.step]]
-        signatory.email, signatory.full_name = user.email, user.get_full_name() or user.email
-        signatory.save(update_fields=["email", "full_name"])
-    workflow.apply_transition(convention=convention, name="approve", by=side.users[Role.FPO_STAFF])
-    convention.refresh_from_db()
-    return convention
-
-
-def send_for_signature(side):
-    convention = ready_convention(side)
-    mail.outbox.clear()
-    workflow.apply_transition(convention=convention, name="send_for_signature", by=side.users[Role.FPO_STAFF])
-    convention.refresh_from_db()
-    return convention
-
-
-def links(outbox=None) -> dict[str, str]:
-    """The signing token in each e-mail, by recipient."""
-    found = {}
-    for message in outbox if outbox is not None else mail.outbox:
-        match = LINK.search(message.body)
-        if match:
-            found[message.to[0]] = match.group(1)
-    return found
-
-
-def login_recently(client, user):
-    """Logged in and just re-authenticated (what allauth's re-authentication form records)."""
-    client.force_login(user)
-    session = client.session
-    session[login_flow._AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session[login_flow.AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
-    ]
-    session.save()
-
-
-def sign_through_page(client, user, token):
-    login_recently(client, user)
-    page = client.get(reverse("signature_page", args=[token]))
-    assert page.status_code == 200, text_of(page)
-    shown = page.context["latest"].sha256
-    return client.post(reverse("signature_page", args=[token]), {"read": "on", "document_sha256": shown})
-
-
-def meta():
-    return evidence.RequestMeta(ip="192.0.2.1", user_agent="test")
-
-
-def open_request(convention, step):
-    return SignatureRequest.objects.get(
-        convention=convention, signatory__step=step, used_at__isnull=True, revoked_at__isnull=True
-    )
-
-
-def sign_step(convention, step, user):
-    latest = rounds.latest_document(convention)
-    return collecting.sign(
-        request=open_request(convention, step),
-        by=user,
-        meta=meta(),
-        shown_sha256=latest.sha256,
-        authenticated_at=timezone.now(),
-    )
-
-
-# --- preparing ---------------------------------------------------------------------------------
-
-
-def test_send_for_signature_prepares_every_field_and_certifies(side_a):
-    convention = send_for_signature(side_a)
-    prepared = rounds.current_round(convention)
-    assert prepared.kind == ConventionDocument.Kind.PREPARED
-    content = bytes(ConventionDocument.objects.get(pk=prepared.pk).content)
-    assert prepared.sha256 == pdf.sha256(content)
-    fields = {name: value for name, value, _ref in enumerate_sig_fields(PdfFileReader(BytesIO(content)))}
-    assert set(fields) == {CERTIFICATION_FIELD, "Signature-1-0", "Signature-2-1", "Signature-3-2"}
-    report = verify_pdf_bytes(content)
-    assert report.ok and report.signatures[0].docmdp_level == 2
-    assert report.known_reference == convention.reference
-    # The fields lie over the boxes the document draws (on the page, inside its width).
-    frozen = convention.documents.get(kind=ConventionDocument.Kind.FROZEN)
-    for field in frozen.fields:
-        x1, y1, x2, y2 = field["box"]
-        assert 0 < x1 < x2 < 600 and 0 < y1 < y2 < 850 and 55 < y2 - y1 < 70  # 22 mm ≈ 62 pt
-    # Only the first step gets its link.
-    assert list(links()) == [side_a.users[Role.SIGNATORY].email]
-    kinds = list(convention.events.values_list("kind", flat=True))
-    assert kinds == [ConventionEvent.Kind.PREPARED, ConventionEvent.Kind.SENT]
-
-
-def test_the_frozen_pdf_footer_gives_the_verification_address_and_reference_hash(side_a):
-    convention = ready_convention(side_a)
-    text = " ".join(pdf_text(bytes(convention.documents.get().content)).split())
-    assert "/verifier/" in text
-    assert reference_hash(convention.reference) in text
-
-
-def test_send_for_signature_is_refused_without_a_sealing_key(side_a, settings):
-    convention = ready_convention(side_a)
-    settings.SIGNING_P12_PATH = ""
-    with pytest.raises(ValidationError, match="signature électronique n'est pas configurée"):
-        workflow.apply_transition(
-            convention=convention, name="send_for_signature", by=side_a.users[Role.FPO_STAFF]
-        )
-    convention.refresh_from_db()
-    assert convention.state == State.READY
-    assert not convention.documents.filter(kind=ConventionDocument.Kind.PREPARED).exists()
 
 
 # --- signing in order ---------------------------------------------------------------------------
@@ -443,22 +314,3 @@ def test_the_evidence_certificate_lists_signatories_events_and_hashes(client, si
     assert "Chaîne intacte" in text
     assert "192.0.2.1" in text
     assert rounds.current_round(convention).sha256[:20] in text.replace(" ", "")
-
-
-def test_reminders_send_a_new_link_after_the_delay(side_a, settings):
-    settings.SIGNATURE_REMINDER_DAYS = 5
-    convention = send_for_signature(side_a)
-    po = side_a.users[Role.SIGNATORY]
-    old_token = links()[po.email]
-    call_command("send_signature_reminders", stdout=StringIO())
-    assert not [m for m in mail.outbox if m.subject.startswith("Rappel")]
-    SignatureRequest.objects.filter(convention=convention).update(sent_at=timezone.now() - timedelta(days=6))
-    mail.outbox.clear()
-    call_command("send_signature_reminders", stdout=StringIO())
-    assert [m.subject for m in mail.outbox] == [f"Rappel : convention {convention.reference} à signer"]
-    new_token = links()[po.email]
-    assert new_token != old_token
-    with pytest.raises(collecting.SigningRefused):
-        collecting.request_for_token(old_token)
-    assert collecting.request_for_token(new_token).signatory.step == 1
-    assert convention.events.latest("sequence").kind == ConventionEvent.Kind.REMINDED

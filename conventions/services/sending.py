@@ -33,7 +33,7 @@ def reminder_days() -> int:
 
 
 def check_can_prepare(convention: Convention) -> None:
-
+    """Refused before anything is prepared when the server cannot seal, or nobody would sign."""
     if not signing_is_configured():
         raise ValidationError(
             "La signature électronique n'est pas configurée sur ce serveur (certificat de cachet "

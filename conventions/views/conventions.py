@@ -20,7 +20,7 @@ from ..rules import (
     may_answer_notice,
 )
 from ..services.documents import current_pdf
-from ..signatures.rounds import status
+from ..signatures import rounds
 
 CONVENTIONS_PER_PAGE = 25
 
@@ -99,7 +99,7 @@ def convention_detail(request, reference):
         "can_edit": can_edit_po_part(request.user, convention) or can_edit_fpo_part(request.user, convention),
         "comment_form": CommentForm(),
         "version": text_version(convention),
-        "signature_statuses": status(convention),
+        "signature_statuses": rounds.status(convention),
     }
     return render(request, "conventions/convention_detail.html", context)
 

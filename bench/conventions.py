@@ -13,8 +13,11 @@ import weasyprint
 from django.contrib.staticfiles import finders
 
 from config.demo import load_full_demo
-from conventions import pdf
+from conventions import rendering
 from conventions.models import Convention
+from conventions.signatures import rounds
+from conventions.signatures.crypto import sign_field
+from conventions.signatures.verification import verify_pdf_bytes
 
 REPEAT = 7
 
@@ -61,11 +64,7 @@ def use_a_signing_key() -> None:
 def bench_signature(convention, render_s: float) -> None:
     """One signature (EC P-256 key) into a prepared convention, one validation of the result,
     and the signature against the PDF render of the same convention."""
-    from conventions import signatures
-    from conventions.signing import sign_field
-    from conventions.verification import verify_pdf_bytes
-
-    prepared = bytes(signatures.current_round(convention).content)
+    prepared = bytes(rounds.current_round(convention).content)
     first = convention.signatories.order_by("step", "position").first()
 
     def sign():
@@ -95,15 +94,17 @@ def bench_convention_pdf() -> None:
     convention = Convention.objects.get(
         organising_authority__name="Ville de Bruxelles", template__code="cpeons-po"
     )
-    html = pdf.convention_html(convention, draft=True)
-    stylesheet = weasyprint.CSS(string=Path(finders.find(pdf.PRINT_STYLESHEET)).read_text(encoding="utf-8"))
+    html = rendering.convention_html(convention, draft=True)
+    stylesheet = weasyprint.CSS(
+        string=Path(finders.find(rendering.PRINT_STYLESHEET)).read_text(encoding="utf-8")
+    )
 
     def bare():
         weasyprint.HTML(string=html).write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/a-3b")
 
     def pipeline():
         fresh = Convention.objects.get(pk=convention.pk)
-        pdf.render_convention_pdf_draft(fresh)
+        rendering.render_convention_pdf_draft(fresh)
 
     bare_s, pipeline_s = _interleaved_medians(bare, pipeline)
     print(f"\nPDF de la convention {convention.reference} (avec son annexe), médiane de {REPEAT} :")

@@ -73,7 +73,12 @@ def use_a_fresh_signing_key(directory: Path) -> None:
     from django.core.management import call_command
 
     p12 = directory / "pilotis-sealing.p12"
-    call_command("create_signing_certificate", output=str(p12), passphrase=settings.SIGNING_P12_PASSPHRASE, stdout=StringIO())
+    call_command(
+        "create_signing_certificate",
+        output=str(p12),
+        passphrase=settings.SIGNING_P12_PASSPHRASE,
+        stdout=StringIO(),
+    )
     settings.SIGNING_P12_PATH = str(p12)
     settings.SIGNING_TRUST_ROOTS = [str(directory / "pilotis-ca.pem")]
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
-from conventions import verification_views
+from conventions.views import verification as verification_views
 
 # The admin has no login form of its own: people go through the same login (its rate
 # limits and two-factor included).

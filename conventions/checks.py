@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .signing import SigningConfigurationError, load_platform_signer
-from .verification import trust_roots
+from .signatures.crypto import SigningConfigurationError, load_platform_signer
+from .signatures.verification import trust_roots
 
 
 @register(deploy=False)

@@ -8,14 +8,16 @@ from django.db import transaction
 
 from accounts.models import Membership, OrganisingAuthority, Role, School, User
 
-from . import services, signatures
 from .loading import load_reference_data
 from .models import Convention, ConventionTemplate, Party, SignatureRequest, State
+from .services import collecting, drafting, workflow
+from .signatures import rounds
+from .signatures.evidence import RequestMeta
 
 # A convention in signature whose first step has signed (not a state of its own).
 HALF_SIGNED = "half_signed"
 # Which actions lead to each state, from a fresh draft. Signatures are real: the platform signs
-# each signatory's field in turn (`conventions.signatures.sign`), as the signing page does.
+# each signatory's field in turn (`conventions.services.collecting.sign`), as the signing page does.
 PATHS = {
     State.DRAFT: [],
     State.TO_COMPLETE: ["send_to_po"],
@@ -126,7 +128,7 @@ def _people(convention):
 
 def _fill(convention, referent: User, start: date):
     po = convention.organising_authority
-    services.save_part(
+    drafting.save_part(
         convention=convention,
         by=referent,
         lock_version=convention.lock_version,
@@ -167,11 +169,11 @@ def _fill(convention, referent: User, start: date):
                 "email": email,
             }
         )
-    services.save_part(
+    drafting.save_part(
         convention=convention, by=referent, lock_version=convention.lock_version, signatories=rows
     )
     convention.refresh_from_db()
-    services.save_part(
+    drafting.save_part(
         convention=convention,
         by=referent,
         lock_version=convention.lock_version,
@@ -195,10 +197,10 @@ def _sign(convention, *, first_step_only: bool = False) -> None:
     """Each signatory signs in turn, through the signing service: with their own account when the
     demo has one for their e-mail (Hariche, Symoens, Galluccio, Constant, the directions),
     otherwise on behalf of a person who has no account."""
-    prepared = signatures.current_round(convention)
-    first_step = signatures.current_step(convention, prepared)
-    meta = signatures.RequestMeta(ip="127.0.0.1", user_agent="Pilotis – chargement de la démonstration")
-    while (step := signatures.current_step(convention, prepared)) is not None:
+    prepared = rounds.current_round(convention)
+    first_step = rounds.current_step(convention, prepared)
+    meta = RequestMeta(ip="127.0.0.1", user_agent="Pilotis – chargement de la démonstration")
+    while (step := rounds.current_step(convention, prepared)) is not None:
         if first_step_only and step != first_step:
             return
         for request in SignatureRequest.objects.filter(
@@ -206,8 +208,8 @@ def _sign(convention, *, first_step_only: bool = False) -> None:
         ).select_related("signatory"):
             email = request.signatory.email
             by = User.objects.filter(email__iexact=email).first() if email else None
-            latest = signatures.latest_document(convention)
-            signatures.sign(request=request, by=by, meta=meta, shown_sha256=latest.sha256)
+            latest = rounds.latest_document(convention)
+            collecting.sign(request=request, by=by, meta=meta, shown_sha256=latest.sha256)
 
 
 def _drive(convention, target: State, start: date):
@@ -218,7 +220,7 @@ def _drive(convention, target: State, start: date):
         if step == "fill":
             _fill(convention, referent, start)
         elif step == "answer_notice":
-            services.answer_termination_notice(
+            workflow.answer_termination_notice(
                 convention=convention,
                 by=referent,
                 answer="Le pouvoir organisateur prend acte et ne s'y oppose pas.",
@@ -227,10 +229,10 @@ def _drive(convention, target: State, start: date):
             _sign(convention, first_step_only=step == "sign_first_step")
         elif step == "expire":
             Convention.objects.filter(pk=convention.pk).update(end_date=date.today() - timedelta(days=1))
-            services.apply_transition(convention=convention, name=step, by=None, as_system=True)
+            workflow.apply_transition(convention=convention, name=step, by=None, as_system=True)
         else:
             by = referent if step == "submit" else staff
-            services.apply_transition(convention=convention, name=step, by=by, comment=COMMENTS.get(step, ""))
+            workflow.apply_transition(convention=convention, name=step, by=by, comment=COMMENTS.get(step, ""))
 
 
 @transaction.atomic
@@ -248,7 +250,7 @@ def load_conventions_demo() -> list[Convention]:
         if fases:
             schools = schools.filter(fase__in=fases)
         staff, _ = _people(Convention(federation=template.federation, organising_authority=po))
-        convention = services.create_convention(
+        convention = drafting.create_convention(
             template=template, organising_authority=po, schools=list(schools.order_by("fase")), by=staff
         )
         _drive(convention, target, start)
@@ -263,7 +265,7 @@ def load_conventions_demo() -> list[Convention]:
         staff, _ = _people(
             Convention(federation=template.federation, organising_authority=school.organising_authority)
         )
-        convention = services.create_convention(
+        convention = drafting.create_convention(
             template=template, organising_authority=school.organising_authority, schools=[school], by=staff
         )
         _drive(convention, target, start)

@@ -1,17 +1,27 @@
 """The text of a convention: its template's Markdown with the closed set of placeholders
 filled in. The same context feeds the HTML preview and the PDF, so that what people read in the
-browser is what they sign."""
+browser is what they sign, and the PDF of a convention is rendered here from the same context."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from html import unescape
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from core.pdf import html_to_pdf, html_to_pdf_with_boxes
+
 from .models import PLACEHOLDER_PATTERN, Convention, Party
+
+PRINT_STYLESHEET = "conventions/print.css"
+# The boxes the document draws for signatures carry this attribute; the signature fields go over them.
+SIGNATURE_FIELD_ATTRIBUTE = "data-signature-field"
+
 
 # CommonMark with tables; raw HTML is shown as text, never interpreted, and images are off
 # (nothing in a convention is fetched from elsewhere).
@@ -179,3 +189,49 @@ def plain_text(convention: Convention) -> str:
 
 def _text(html: str) -> str:
     return unescape(strip_tags(html))
+
+
+# --- The PDF of a convention ---------------------------------------------------------------
+
+
+def convention_html(convention, *, draft: bool) -> str:
+    return render_to_string(
+        "conventions/pdf/convention.html",
+        {
+            "doc": document_context(convention),
+            "draft": draft,
+            "version": text_version(convention),
+            "verification_url": settings.SITE_URL.rstrip("/") + "/verifier/",
+            "reference_hash": reference_hash(convention.reference),
+        },
+    )
+
+
+def reference_hash(reference: str) -> str:
+    """The short fingerprint of a reference printed in the signed PDF's footer."""
+    return hashlib.sha256(reference.encode()).hexdigest()[:12]
+
+
+def text_version(convention) -> int:
+    """The number the footer gives: how many times the text went to review or was frozen."""
+    return max(convention.snapshots.count(), 1)
+
+
+def render_convention_pdf(convention) -> bytes:
+    return html_to_pdf(
+        convention_html(convention, draft=not convention.is_frozen), stylesheet=PRINT_STYLESHEET
+    )
+
+
+def render_convention_pdf_draft(convention) -> bytes:
+    """The PDF a download produces while the text is not frozen (what the benchmark measures)."""
+    return html_to_pdf(convention_html(convention, draft=True), stylesheet=PRINT_STYLESHEET)
+
+
+def render_frozen_convention_pdf(convention) -> tuple[bytes, list[dict]]:
+    """The frozen text's PDF and the place of each signatory's box (see `html_to_pdf_with_boxes`)."""
+    return html_to_pdf_with_boxes(
+        convention_html(convention, draft=False),
+        stylesheet=PRINT_STYLESHEET,
+        attribute=SIGNATURE_FIELD_ATTRIBUTE,
+    )

@@ -3,9 +3,9 @@
 import rules
 from django.db.models import Q
 
-from accounts.models import Membership, Role
+from accounts.models import Federation, Membership, Role
 
-from .models import Convention, State
+from .models import Convention, Party, State, TerminationNotice
 from .workflow import EDITABLE_STATES, TRANSITIONS, Actor, Transition, available
 
 
@@ -25,6 +25,16 @@ def actors_for(user, convention: Convention) -> set[Actor]:
     )
     by_role = {Role.FPO_STAFF: Actor.FPO, Role.PO_REFERENT: Actor.PO}
     return {actor for role, actor in by_role.items() if role in roles}
+
+
+def parties_for(actors) -> set[Party]:
+    """The parties these actors speak for in a termination: the federation, or the PO."""
+    return {Party.FPO if actor == Actor.FPO else Party.PO for actor in actors}
+
+
+def may_answer_notice(actors, notice: TerminationNotice) -> bool:
+    """The other party answers a notice of termination in writing, once."""
+    return bool(parties_for(actors) - {notice.party}) and not notice.answered_at
 
 
 def allowed_transitions(user, convention: Convention, actors: set | None = None) -> list[Transition]:
@@ -48,6 +58,17 @@ def can_edit_fpo_part(user, convention) -> bool:
     return convention.state in EDITABLE_STATES and Actor.FPO in actors_for(user, convention)
 
 
+def managed_federations(user):
+    """The federations where `user` is staff (coordination): every federation for a superuser."""
+    if not user.is_authenticated:
+        return Federation.objects.none()
+    if user.is_superuser:
+        return Federation.objects.all()
+    return Federation.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role=Role.FPO_STAFF).values("federation")
+    )
+
+
 @rules.predicate
 def can_manage_conventions(user, federation=None) -> bool:
     """Federation staff create conventions and manage templates."""
@@ -55,10 +76,10 @@ def can_manage_conventions(user, federation=None) -> bool:
         return False
     if user.is_superuser:
         return True
-    memberships = Membership.objects.filter(user=user, role=Role.FPO_STAFF)
+    federations = managed_federations(user)
     if federation is not None:
-        memberships = memberships.filter(federation=federation)
-    return memberships.exists()
+        federations = federations.filter(pk=federation.pk)
+    return federations.exists()
 
 
 @rules.predicate

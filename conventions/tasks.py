@@ -1,134 +1,13 @@
-"""Background work of conventions (django-tasks): e-mails after each step of the workflow, and
-conventions created in bulk."""
+"""Background jobs of conventions (django-tasks) that views enqueue: each fetches its object and
+calls one service. E-mails are in `emails`, below the services that queue them."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks import task
 
-from accounts.models import Membership, Role
+from core.models import Job
 
-from .models import BulkCreation, ConventionTransition
-from .workflow import TRANSITIONS, Actor
-
-
-def recipients(convention, actors) -> list[str]:
-    """The people a step concerns: the federation's staff, the PO's référents."""
-    roles = {Actor.FPO: ("federation", Role.FPO_STAFF), Actor.PO: ("organising_authority", Role.PO_REFERENT)}
-    emails = set()
-    for actor in actors:
-        if actor in roles:
-            field, role = roles[actor]
-            organisation = getattr(convention, f"{field}_id")
-            emails.update(
-                Membership.objects.filter(role=role, **{field: organisation}).values_list(
-                    "user__email", flat=True
-                )
-            )
-    return sorted(emails)
-
-
-@task()
-def send_transition_email(*, transition_id: int) -> None:
-    record = ConventionTransition.objects.select_related(
-        "convention__organising_authority", "convention__federation", "by"
-    ).get(pk=transition_id)
-    transition = TRANSITIONS.get(record.name)
-    actors = transition.notify if transition else {Actor.FPO, Actor.PO}
-    to = [
-        email for email in recipients(record.convention, actors) if not record.by or email != record.by.email
-    ]
-    if not to:
-        return
-    context = {
-        "record": record,
-        "convention": record.convention,
-        "link": settings.SITE_URL.rstrip("/")
-        + reverse("convention_detail", args=[record.convention.reference]),
-    }
-    send_mail(
-        subject=render_to_string("email/convention_transition_subject.txt", context).strip(),
-        message=render_to_string("email/convention_transition_body.txt", context),
-        from_email=None,
-        recipient_list=to,
-    )
+from .services.bulk import KIND, run_bulk_job
 
 
 @task()
 def create_conventions_in_bulk(*, job_id: int) -> None:
-    """All or nothing: the batch's conventions are created in one transaction; the progress
-    of the checks before it is saved row by row so that the page can show it."""
-    from .bulk import check_job_rows, run_bulk_creation
-
-    job = BulkCreation.objects.get(pk=job_id)
-    job.status = BulkCreation.Status.RUNNING
-    job.save(update_fields=["status"])
-    try:
-        check_job_rows(job)
-        with transaction.atomic():
-            references = run_bulk_creation(job)
-    except Exception as error:  # noqa: BLE001 - any failure leaves nothing created and is shown on the page
-        message = getattr(error, "messages", None)
-        job.status = BulkCreation.Status.FAILED
-        job.error = " ".join(message) if message else f"Erreur inattendue : {error}"
-        job.save(update_fields=["status", "error"])
-        return
-    job.status, job.references = BulkCreation.Status.DONE, references
-    job.save(update_fields=["status", "references"])
-
-
-@task()
-def send_signature_request_email(*, request_id: int, link: str, reminder: bool = False) -> None:
-    """A signatory's personal link (first sending or reminder)."""
-    from accounts.models import User
-
-    from .models import SignatureRequest
-
-    request = SignatureRequest.objects.select_related(
-        "signatory", "convention__federation", "convention__organising_authority"
-    ).get(pk=request_id)
-    signatory = request.signatory
-    if not signatory.email:
-        return
-    context = {
-        "request": request,
-        "signatory": signatory,
-        "convention": request.convention,
-        "link": link,
-        "reminder": reminder,
-        "has_account": User.objects.filter(email__iexact=signatory.email).exists(),
-        "login": settings.SITE_URL.rstrip("/") + reverse("account_login"),
-    }
-    send_mail(
-        subject=render_to_string("email/signature_request_subject.txt", context).strip(),
-        message=render_to_string("email/signature_request_body.txt", context),
-        from_email=None,
-        recipient_list=[signatory.email],
-    )
-
-
-@task()
-def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
-    """Everybody concerned gets the link to the signed PDF."""
-    from .models import Convention
-
-    convention = Convention.objects.select_related("federation", "organising_authority").get(pk=convention_id)
-    to = set(recipients(convention, {Actor.FPO, Actor.PO}))
-    to.update(email for email in convention.signatories.values_list("email", flat=True) if email)
-    if not to:
-        return
-    base = settings.SITE_URL.rstrip("/")
-    context = {
-        "convention": convention,
-        "link": base + reverse("convention_document", args=[convention.reference, revision]),
-        "evidence": base + reverse("convention_evidence", args=[convention.reference]),
-        "verify": base + reverse("verify_document"),
-    }
-    send_mail(
-        subject=render_to_string("email/signature_completed_subject.txt", context).strip(),
-        message=render_to_string("email/signature_completed_body.txt", context),
-        from_email=None,
-        recipient_list=sorted(to),
-    )
+    run_bulk_job(job=Job.objects.get(pk=job_id, kind=KIND))

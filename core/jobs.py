@@ -33,10 +33,17 @@ def report_progress(job: Job, *, percent: int, stage: str = "") -> None:
 
 def run(job: Job, work: Callable[[Job], dict | tuple[dict, str, bytes]]) -> Job:
     """Runs `work(job)`, which returns the result (a dict), or the result with a file's name and
-    bytes; the work opens its own transactions, so that its progress is seen while it runs. A JobRefused ends the job as failed with its messages; any other error too, with a
+    bytes; the work opens its own transactions, so that its progress is seen while it runs. A job
+    that is no longer pending is left as it is. A JobRefused ends the job as failed with its messages; any other error too, with a
     general message, and is logged."""
-    job.status, job.started_at, job.percent = Job.Status.RUNNING, timezone.now(), max(job.percent, 1)
-    job.save(update_fields=["status", "started_at", "percent"])
+    started = timezone.now()
+    # Claimed in one UPDATE: a job queued twice (a double click, two workers) runs once.
+    if not Job.objects.filter(pk=job.pk, status=Job.Status.PENDING).update(
+        status=Job.Status.RUNNING, started_at=started, percent=1
+    ):
+        job.refresh_from_db()
+        return job
+    job.status, job.started_at, job.percent = Job.Status.RUNNING, started, 1
     try:
         outcome = work(job)
     except JobRefused as refusal:

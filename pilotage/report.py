@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from conventions.pdf import html_to_pdf
+from core.pdf import html_to_pdf
 from pilotage import dashboards
 from pilotage.charts import Chart, engagements_chart, month_chart, steps_chart, type_chart
 from pilotage.models import ObjectiveStatus, Plan

@@ -11,8 +11,9 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
-from conventions.models import BulkCreation, ConventionDocument, Framework, FrameworkVersion
-from conventions.services import store_document
+from conventions.models import ConventionDocument, Framework, FrameworkVersion
+from conventions.services import bulk
+from conventions.services.documents import store_document
 from tests.accounts.factories import InvitationFactory
 from tests.conventions.factories import convention_for
 from tests.pilotage.factories import pilotage_sample_kwargs, pilotage_world
@@ -178,14 +179,18 @@ MATRIX.update(
                 "pilotage_evaluation_create",
             )
         },
-        "pilotage_indicator_value": Expect(anonymous=LOGIN_REQUIRED, own=value_recorders, other=404, admin=200),
+        "pilotage_indicator_value": Expect(
+            anonymous=LOGIN_REQUIRED, own=value_recorders, other=404, admin=200
+        ),
         "pilotage_indicator_import": Expect(
             anonymous=LOGIN_REQUIRED, own=value_recorders, other=value_recorders, admin=200
         ),
         "pilotage_bulk_action": Expect(
             anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200
         ),
-        "pilotage_calendar": Expect(anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200),
+        "pilotage_calendar": Expect(
+            anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200
+        ),
         # The calendar's private address: its token is the key, no login.
         "pilotage_calendar_feed": public,
     }
@@ -202,12 +207,18 @@ report_of_a = Expect(
 )
 MATRIX.update(
     {
-        "pilotage_adviser_dashboard": Expect(anonymous=LOGIN_REQUIRED, own=advisers, other=advisers, admin=200),
+        "pilotage_adviser_dashboard": Expect(
+            anonymous=LOGIN_REQUIRED, own=advisers, other=advisers, admin=200
+        ),
         "pilotage_federation_dashboard": Expect(
             anonymous=LOGIN_REQUIRED, own=report_makers, other=report_makers, admin=200
         ),
-        "pilotage_po_dashboard": Expect(anonymous=LOGIN_REQUIRED, own=plan_editors, other=plan_editors, admin=200),
-        "pilotage_report": Expect(anonymous=LOGIN_REQUIRED, own=report_makers, other=report_makers, admin=200),
+        "pilotage_po_dashboard": Expect(
+            anonymous=LOGIN_REQUIRED, own=plan_editors, other=plan_editors, admin=200
+        ),
+        "pilotage_report": Expect(
+            anonymous=LOGIN_REQUIRED, own=report_makers, other=report_makers, admin=200
+        ),
         "pilotage_report_status": report_of_a,
         "pilotage_report_download": report_of_a,
     }
@@ -247,11 +258,20 @@ def world(side_a, side_b, admin_user):
     invitation.save()
     convention = convention_for(side_a)
     store_document(convention, kind=ConventionDocument.Kind.FROZEN, content=b"%PDF-1.7 test")
-    batch = BulkCreation.objects.create(
-        federation=side_a.federation, template=convention.template, rows=[], created_by=side_a.users[Role.FPO_STAFF]
+    batch = bulk.new_job(template=convention.template, rows=[], by=side_a.users[Role.FPO_STAFF])
+    framework = FrameworkVersion.objects.create(
+        framework=Framework.objects.create(code="cadre", title="Cadre"), number=1
     )
-    framework = FrameworkVersion.objects.create(framework=Framework.objects.create(code="cadre", title="Cadre"), number=1)
-    return {"A": side_a, "B": side_b, "admin": admin_user, "token": token, "convention": convention, "batch": batch, "framework": framework, "pilotage": pilotage_world(side_a)}
+    return {
+        "A": side_a,
+        "B": side_b,
+        "admin": admin_user,
+        "token": token,
+        "convention": convention,
+        "batch": batch,
+        "framework": framework,
+        "pilotage": pilotage_world(side_a),
+    }
 
 
 def _report_job(world):
@@ -288,12 +308,25 @@ def _sample_url(name, world):
         "template_detail": {"code": world["convention"].template.code, "version": 1},
         **{
             name: {"reference": world["convention"].reference}
-            for name in ("convention_detail", "convention_pdf", "convention_edit_start", "convention_answer", "convention_amend", "convention_evidence")
+            for name in (
+                "convention_detail",
+                "convention_pdf",
+                "convention_edit_start",
+                "convention_answer",
+                "convention_amend",
+                "convention_evidence",
+            )
         },
         "convention_document": {"reference": world["convention"].reference, "revision": 0},
         **{
             name: {"token": "jeton-inconnu"}
-            for name in ("signature_page", "signature_document", "signature_done", "signature_upload", "signature_decline")
+            for name in (
+                "signature_page",
+                "signature_document",
+                "signature_done",
+                "signature_upload",
+                "signature_decline",
+            )
         },
         "convention_edit": {"reference": world["convention"].reference, "step": "dates"},
         "convention_transition": {"reference": world["convention"].reference, "name": "send_to_po"},

@@ -9,374 +9,978 @@ import conventions.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Convention',
+            name="Convention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='référence')),
-                ('amendment_ground', models.TextField(blank=True, verbose_name="motif de l'avenant")),
-                ('state', models.CharField(choices=[('draft', 'Brouillon'), ('to_complete', 'À compléter par le PO'), ('in_review', 'En relecture (fédération)'), ('changes_requested', 'Modifications demandées'), ('ready', 'Prête à signer'), ('signing', 'En signature'), ('signed', 'Signée'), ('termination_notice', 'Résiliation notifiée'), ('terminated', 'Résiliée'), ('expired', 'Expirée'), ('cancelled', 'Annulée')], default='draft', max_length=20, verbose_name='état')),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='prise de cours')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('council_decision_date', models.DateField(blank=True, null=True, verbose_name='date de la décision du conseil')),
-                ('council_decision_reference', models.CharField(blank=True, max_length=100, verbose_name='référence de la décision du conseil')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='en vigueur depuis')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('amendment_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='conventions.convention', verbose_name='avenant à')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créée par')),
-                ('federation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='accounts.federation', verbose_name='fédération')),
-                ('guidance_centre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='accounts.guidancecentre', verbose_name='centre')),
-                ('organising_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='accounts.organisingauthority', verbose_name='pouvoir organisateur')),
-                ('schools', models.ManyToManyField(blank=True, related_name='conventions', to='accounts.school', verbose_name='écoles')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="référence")),
+                ("amendment_ground", models.TextField(blank=True, verbose_name="motif de l'avenant")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("to_complete", "À compléter par le PO"),
+                            ("in_review", "En relecture (fédération)"),
+                            ("changes_requested", "Modifications demandées"),
+                            ("ready", "Prête à signer"),
+                            ("signing", "En signature"),
+                            ("signed", "Signée"),
+                            ("termination_notice", "Résiliation notifiée"),
+                            ("terminated", "Résiliée"),
+                            ("expired", "Expirée"),
+                            ("cancelled", "Annulée"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="prise de cours")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "council_decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="date de la décision du conseil"),
+                ),
+                (
+                    "council_decision_reference",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="référence de la décision du conseil"
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="en vigueur depuis")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "amendment_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="amendments",
+                        to="conventions.convention",
+                        verbose_name="avenant à",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créée par",
+                    ),
+                ),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conventions",
+                        to="accounts.federation",
+                        verbose_name="fédération",
+                    ),
+                ),
+                (
+                    "guidance_centre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conventions",
+                        to="accounts.guidancecentre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "organising_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conventions",
+                        to="accounts.organisingauthority",
+                        verbose_name="pouvoir organisateur",
+                    ),
+                ),
+                (
+                    "schools",
+                    models.ManyToManyField(
+                        blank=True, related_name="conventions", to="accounts.school", verbose_name="écoles"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'convention',
-                'verbose_name_plural': 'conventions',
-                'ordering': ['-created_at', '-reference'],
+                "verbose_name": "convention",
+                "verbose_name_plural": "conventions",
+                "ordering": ["-created_at", "-reference"],
             },
         ),
         migrations.CreateModel(
-            name='ConventionContact',
+            name="ConventionContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=150, verbose_name='nom et prénom')),
-                ('function', models.CharField(max_length=200, verbose_name='fonction')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='conventions.convention', verbose_name='convention')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="nom et prénom")),
+                ("function", models.CharField(max_length=200, verbose_name="fonction")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="conventions.convention",
+                        verbose_name="convention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personne de contact',
-                'verbose_name_plural': 'personnes de contact',
-                'ordering': ['convention', 'position', 'pk'],
+                "verbose_name": "personne de contact",
+                "verbose_name_plural": "personnes de contact",
+                "ordering": ["convention", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConventionSignatory',
+            name="ConventionSignatory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('party', models.CharField(choices=[('fpo', 'Fédération'), ('po', 'Pouvoir organisateur'), ('school', 'École'), ('centre', 'Centre')], max_length=10, verbose_name='partie')),
-                ('step', models.PositiveSmallIntegerField(default=1, verbose_name='étape de signature')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('civility', models.CharField(blank=True, choices=[('Madame', 'Madame'), ('Monsieur', 'Monsieur')], max_length=10, verbose_name='civilité')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='nom et prénom')),
-                ('function', models.CharField(max_length=200, verbose_name='fonction')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse e-mail')),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='conventions.convention', verbose_name='convention')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='signatory_roles', to=settings.AUTH_USER_MODEL, verbose_name='compte')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("fpo", "Fédération"),
+                            ("po", "Pouvoir organisateur"),
+                            ("school", "École"),
+                            ("centre", "Centre"),
+                        ],
+                        max_length=10,
+                        verbose_name="partie",
+                    ),
+                ),
+                ("step", models.PositiveSmallIntegerField(default=1, verbose_name="étape de signature")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "civility",
+                    models.CharField(
+                        blank=True,
+                        choices=[("Madame", "Madame"), ("Monsieur", "Monsieur")],
+                        max_length=10,
+                        verbose_name="civilité",
+                    ),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=150, verbose_name="nom et prénom")),
+                ("function", models.CharField(max_length=200, verbose_name="fonction")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse e-mail")),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatories",
+                        to="conventions.convention",
+                        verbose_name="convention",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="signatory_roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signataire',
-                'verbose_name_plural': 'signataires',
-                'ordering': ['convention', 'step', 'position'],
+                "verbose_name": "signataire",
+                "verbose_name_plural": "signataires",
+                "ordering": ["convention", "step", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ConventionTemplate',
+            name="ConventionTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, verbose_name='code')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
-                ('is_current', models.BooleanField(default=True, help_text='La version utilisée pour les nouvelles conventions.', verbose_name='version proposée')),
-                ('kind', models.CharField(choices=[('po', 'Convention avec le pouvoir organisateur'), ('school', 'Convention pour une école'), ('centre_school', 'Convention de collaboration centre – école')], max_length=20, verbose_name='type')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('parties', models.TextField(blank=True, validators=[conventions.models.validate_placeholders], verbose_name='parties')),
-                ('preamble', models.TextField(blank=True, validators=[conventions.models.validate_placeholders], verbose_name='préambule')),
-                ('closing', models.TextField(blank=True, validators=[conventions.models.validate_placeholders], verbose_name='formule finale')),
-                ('annex_title', models.CharField(blank=True, max_length=300, verbose_name="titre de l'annexe")),
-                ('amendment_grounds', models.JSONField(blank=True, default=list, verbose_name="motifs d'avenant")),
-                ('termination_notice_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='délai de réponse à une résiliation (jours)')),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='durée (années)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('federation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='templates', to='accounts.federation', verbose_name='fédération')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, verbose_name="code")),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="version")),
+                (
+                    "is_current",
+                    models.BooleanField(
+                        default=True,
+                        help_text="La version utilisée pour les nouvelles conventions.",
+                        verbose_name="version proposée",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("po", "Convention avec le pouvoir organisateur"),
+                            ("school", "Convention pour une école"),
+                            ("centre_school", "Convention de collaboration centre – école"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "parties",
+                    models.TextField(
+                        blank=True,
+                        validators=[conventions.models.validate_placeholders],
+                        verbose_name="parties",
+                    ),
+                ),
+                (
+                    "preamble",
+                    models.TextField(
+                        blank=True,
+                        validators=[conventions.models.validate_placeholders],
+                        verbose_name="préambule",
+                    ),
+                ),
+                (
+                    "closing",
+                    models.TextField(
+                        blank=True,
+                        validators=[conventions.models.validate_placeholders],
+                        verbose_name="formule finale",
+                    ),
+                ),
+                (
+                    "annex_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="titre de l'annexe"),
+                ),
+                (
+                    "amendment_grounds",
+                    models.JSONField(blank=True, default=list, verbose_name="motifs d'avenant"),
+                ),
+                (
+                    "termination_notice_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="délai de réponse à une résiliation (jours)"
+                    ),
+                ),
+                (
+                    "duration_years",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="durée (années)"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="templates",
+                        to="accounts.federation",
+                        verbose_name="fédération",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'modèle de convention',
-                'verbose_name_plural': 'modèles de convention',
-                'ordering': ['federation__code', 'code', '-version'],
+                "verbose_name": "modèle de convention",
+                "verbose_name_plural": "modèles de convention",
+                "ordering": ["federation__code", "code", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='convention',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='conventions.conventiontemplate', verbose_name='modèle'),
+            model_name="convention",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="conventions",
+                to="conventions.conventiontemplate",
+                verbose_name="modèle",
+            ),
         ),
         migrations.CreateModel(
-            name='BulkCreation',
+            name="BulkCreation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rows', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('running', 'En cours'), ('done', 'Terminée'), ('failed', 'Échouée')], default='pending', max_length=10)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('references', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('federation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.federation')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='conventions.conventiontemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rows", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "En attente"),
+                            ("running", "En cours"),
+                            ("done", "Terminée"),
+                            ("failed", "Échouée"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("references", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.federation",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="conventions.conventiontemplate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'création groupée',
-                'verbose_name_plural': 'créations groupées',
+                "verbose_name": "création groupée",
+                "verbose_name_plural": "créations groupées",
             },
         ),
         migrations.CreateModel(
-            name='ConventionTransition',
+            name="ConventionTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, choices=[('draft', 'Brouillon'), ('to_complete', 'À compléter par le PO'), ('in_review', 'En relecture (fédération)'), ('changes_requested', 'Modifications demandées'), ('ready', 'Prête à signer'), ('signing', 'En signature'), ('signed', 'Signée'), ('termination_notice', 'Résiliation notifiée'), ('terminated', 'Résiliée'), ('expired', 'Expirée'), ('cancelled', 'Annulée')], max_length=20, verbose_name='de')),
-                ('to_state', models.CharField(choices=[('draft', 'Brouillon'), ('to_complete', 'À compléter par le PO'), ('in_review', 'En relecture (fédération)'), ('changes_requested', 'Modifications demandées'), ('ready', 'Prête à signer'), ('signing', 'En signature'), ('signed', 'Signée'), ('termination_notice', 'Résiliation notifiée'), ('terminated', 'Résiliée'), ('expired', 'Expirée'), ('cancelled', 'Annulée')], max_length=20, verbose_name='vers')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='conventions.convention', verbose_name='convention')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("to_complete", "À compléter par le PO"),
+                            ("in_review", "En relecture (fédération)"),
+                            ("changes_requested", "Modifications demandées"),
+                            ("ready", "Prête à signer"),
+                            ("signing", "En signature"),
+                            ("signed", "Signée"),
+                            ("termination_notice", "Résiliation notifiée"),
+                            ("terminated", "Résiliée"),
+                            ("expired", "Expirée"),
+                            ("cancelled", "Annulée"),
+                        ],
+                        max_length=20,
+                        verbose_name="de",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("to_complete", "À compléter par le PO"),
+                            ("in_review", "En relecture (fédération)"),
+                            ("changes_requested", "Modifications demandées"),
+                            ("ready", "Prête à signer"),
+                            ("signing", "En signature"),
+                            ("signed", "Signée"),
+                            ("termination_notice", "Résiliation notifiée"),
+                            ("terminated", "Résiliée"),
+                            ("expired", "Expirée"),
+                            ("cancelled", "Annulée"),
+                        ],
+                        max_length=20,
+                        verbose_name="vers",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="le")),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="conventions.convention",
+                        verbose_name="convention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "étape de l'historique",
-                'verbose_name_plural': 'historique',
-                'ordering': ['convention', 'at', 'pk'],
+                "verbose_name": "étape de l'historique",
+                "verbose_name_plural": "historique",
+                "ordering": ["convention", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConventionSnapshot',
+            name="ConventionSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version du texte')),
-                ('text', models.TextField(verbose_name='texte')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='conventions.convention', verbose_name='convention')),
-                ('transition', models.OneToOneField(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='conventions.conventiontransition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version du texte")),
+                ("text", models.TextField(verbose_name="texte")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="conventions.convention",
+                        verbose_name="convention",
+                    ),
+                ),
+                (
+                    "transition",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshot",
+                        to="conventions.conventiontransition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version du texte',
-                'verbose_name_plural': 'versions du texte',
-                'ordering': ['convention', 'number'],
+                "verbose_name": "version du texte",
+                "verbose_name_plural": "versions du texte",
+                "ordering": ["convention", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('federation', models.ForeignKey(blank=True, help_text='Vide pour un référentiel public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='frameworks', to='accounts.federation', verbose_name='fédération propriétaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide pour un référentiel public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="frameworks",
+                        to="accounts.federation",
+                        verbose_name="fédération propriétaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'référentiel',
-                'verbose_name_plural': 'référentiels',
-                'ordering': ['title'],
+                "verbose_name": "référentiel",
+                "verbose_name_plural": "référentiels",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkVersion',
+            name="FrameworkVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('label', models.CharField(blank=True, max_length=60, verbose_name='édition')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='conventions.framework', verbose_name='référentiel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="version")),
+                ("label", models.CharField(blank=True, max_length=60, verbose_name="édition")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="conventions.framework",
+                        verbose_name="référentiel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version de référentiel',
-                'verbose_name_plural': 'versions de référentiel',
-                'ordering': ['framework', '-number'],
+                "verbose_name": "version de référentiel",
+                "verbose_name_plural": "versions de référentiel",
+                "ordering": ["framework", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkNode',
+            name="FrameworkNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('section', 'Section'), ('axis', 'Axe'), ('objective', 'Objectif'), ('priority_action', 'Action prioritaire'), ('action', 'Action'), ('lever', 'Levier'), ('criterion', "Critère d'évaluation"), ('item', 'Élément')], max_length=20, verbose_name='type')),
-                ('label', models.CharField(blank=True, max_length=30, verbose_name='numéro')),
-                ('title', models.TextField(blank=True, verbose_name='intitulé')),
-                ('text', models.TextField(blank=True, verbose_name='texte')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('path', models.CharField(editable=False, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('extra', models.JSONField(blank=True, default=dict, verbose_name='données complémentaires')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='conventions.frameworknode', verbose_name='parent')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='conventions.frameworkversion', verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("section", "Section"),
+                            ("axis", "Axe"),
+                            ("objective", "Objectif"),
+                            ("priority_action", "Action prioritaire"),
+                            ("action", "Action"),
+                            ("lever", "Levier"),
+                            ("criterion", "Critère d'évaluation"),
+                            ("item", "Élément"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=30, verbose_name="numéro")),
+                ("title", models.TextField(blank=True, verbose_name="intitulé")),
+                ("text", models.TextField(blank=True, verbose_name="texte")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                ("path", models.CharField(editable=False, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("extra", models.JSONField(blank=True, default=dict, verbose_name="données complémentaires")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="conventions.frameworknode",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="conventions.frameworkversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'élément de référentiel',
-                'verbose_name_plural': 'éléments de référentiel',
-                'ordering': ['version', 'path'],
+                "verbose_name": "élément de référentiel",
+                "verbose_name_plural": "éléments de référentiel",
+                "ordering": ["version", "path"],
             },
         ),
         migrations.AddField(
-            model_name='conventiontemplate',
-            name='annex_framework',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='templates', to='conventions.frameworkversion', verbose_name='référentiel annexé'),
+            model_name="conventiontemplate",
+            name="annex_framework",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="templates",
+                to="conventions.frameworkversion",
+                verbose_name="référentiel annexé",
+            ),
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('federation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.federation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "federation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.federation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TemplateAnnexSection',
+            name="TemplateAnnexSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('placement', models.CharField(choices=[('before', 'Avant les objectifs'), ('after', 'Après les objectifs')], max_length=10, verbose_name='place')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('body', models.TextField(validators=[conventions.models.validate_placeholders], verbose_name='texte (Markdown)')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conventions.conventiontemplate', verbose_name='modèle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "placement",
+                    models.CharField(
+                        choices=[("before", "Avant les objectifs"), ("after", "Après les objectifs")],
+                        max_length=10,
+                        verbose_name="place",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                (
+                    "body",
+                    models.TextField(
+                        validators=[conventions.models.validate_placeholders], verbose_name="texte (Markdown)"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="conventions.conventiontemplate",
+                        verbose_name="modèle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "section d'annexe",
-                'verbose_name_plural': "sections d'annexe",
-                'ordering': ['template', 'position'],
-                'abstract': False,
-                'default_related_name': 'annex_sections',
+                "verbose_name": "section d'annexe",
+                "verbose_name_plural": "sections d'annexe",
+                "ordering": ["template", "position"],
+                "abstract": False,
+                "default_related_name": "annex_sections",
             },
         ),
         migrations.CreateModel(
-            name='TemplateArticle',
+            name="TemplateArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('number', models.CharField(max_length=10, verbose_name='numéro')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='titre')),
-                ('body', models.TextField(validators=[conventions.models.validate_placeholders], verbose_name='texte (Markdown)')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conventions.conventiontemplate', verbose_name='modèle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("number", models.CharField(max_length=10, verbose_name="numéro")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="titre")),
+                (
+                    "body",
+                    models.TextField(
+                        validators=[conventions.models.validate_placeholders], verbose_name="texte (Markdown)"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="conventions.conventiontemplate",
+                        verbose_name="modèle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['template', 'position'],
-                'abstract': False,
-                'default_related_name': 'articles',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["template", "position"],
+                "abstract": False,
+                "default_related_name": "articles",
             },
         ),
         migrations.CreateModel(
-            name='TemplateEngagement',
+            name="TemplateEngagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('code', models.SlugField(max_length=60, verbose_name='code')),
-                ('label', models.TextField(verbose_name='engagement')),
-                ('step', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='étape du processus')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conventions.conventiontemplate', verbose_name='modèle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("code", models.SlugField(max_length=60, verbose_name="code")),
+                ("label", models.TextField(verbose_name="engagement")),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="étape du processus"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="conventions.conventiontemplate",
+                        verbose_name="modèle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'engagement du PO',
-                'verbose_name_plural': 'engagements du PO',
-                'ordering': ['template', 'position'],
-                'abstract': False,
-                'default_related_name': 'engagements',
+                "verbose_name": "engagement du PO",
+                "verbose_name_plural": "engagements du PO",
+                "ordering": ["template", "position"],
+                "abstract": False,
+                "default_related_name": "engagements",
             },
         ),
         migrations.CreateModel(
-            name='TemplateSignatory',
+            name="TemplateSignatory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('party', models.CharField(choices=[('fpo', 'Fédération'), ('po', 'Pouvoir organisateur'), ('school', 'École'), ('centre', 'Centre')], max_length=10, verbose_name='partie')),
-                ('function', models.CharField(max_length=200, verbose_name='fonction')),
-                ('step', models.PositiveSmallIntegerField(default=1, verbose_name='étape de signature')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conventions.conventiontemplate', verbose_name='modèle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("fpo", "Fédération"),
+                            ("po", "Pouvoir organisateur"),
+                            ("school", "École"),
+                            ("centre", "Centre"),
+                        ],
+                        max_length=10,
+                        verbose_name="partie",
+                    ),
+                ),
+                ("function", models.CharField(max_length=200, verbose_name="fonction")),
+                ("step", models.PositiveSmallIntegerField(default=1, verbose_name="étape de signature")),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="conventions.conventiontemplate",
+                        verbose_name="modèle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signataire requis',
-                'verbose_name_plural': 'signataires requis',
-                'ordering': ['template', 'step', 'position'],
-                'abstract': False,
-                'default_related_name': 'signatories',
+                "verbose_name": "signataire requis",
+                "verbose_name_plural": "signataires requis",
+                "ordering": ["template", "step", "position"],
+                "abstract": False,
+                "default_related_name": "signatories",
             },
         ),
         migrations.CreateModel(
-            name='TerminationNotice',
+            name="TerminationNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('party', models.CharField(choices=[('fpo', 'Fédération'), ('po', 'Pouvoir organisateur'), ('school', 'École'), ('centre', 'Centre')], max_length=10, verbose_name='notifiée par')),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('reason', models.TextField(verbose_name='motif')),
-                ('answer_deadline', models.DateField(verbose_name='réponse attendue au plus tard le')),
-                ('answer', models.TextField(blank=True, verbose_name='réponse écrite')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='répondu le')),
-                ('outcome', models.CharField(blank=True, choices=[('terminated', 'Résiliée'), ('maintained', 'Maintenue')], max_length=12, verbose_name='issue')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='décidé le')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='termination_notices', to='conventions.convention', verbose_name='convention')),
-                ('given_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("fpo", "Fédération"),
+                            ("po", "Pouvoir organisateur"),
+                            ("school", "École"),
+                            ("centre", "Centre"),
+                        ],
+                        max_length=10,
+                        verbose_name="notifiée par",
+                    ),
+                ),
+                ("given_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="le")),
+                ("reason", models.TextField(verbose_name="motif")),
+                ("answer_deadline", models.DateField(verbose_name="réponse attendue au plus tard le")),
+                ("answer", models.TextField(blank=True, verbose_name="réponse écrite")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="répondu le")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("terminated", "Résiliée"), ("maintained", "Maintenue")],
+                        max_length=12,
+                        verbose_name="issue",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="décidé le")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="termination_notices",
+                        to="conventions.convention",
+                        verbose_name="convention",
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification de résiliation',
-                'verbose_name_plural': 'notifications de résiliation',
-                'ordering': ['convention', '-given_at'],
+                "verbose_name": "notification de résiliation",
+                "verbose_name_plural": "notifications de résiliation",
+                "ordering": ["convention", "-given_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConventionDocument',
+            name="ConventionDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveIntegerField(verbose_name='révision')),
-                ('kind', models.CharField(choices=[('frozen', 'Texte figé'), ('prepared', 'Préparé pour la signature'), ('signed', 'Révision signée'), ('evidence', 'Certificat de preuve')], max_length=10, verbose_name='nature')),
-                ('content', models.BinaryField(verbose_name='contenu')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='empreinte SHA-256')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créé le')),
-                ('convention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='conventions.convention', verbose_name='convention')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(verbose_name="révision")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("frozen", "Texte figé"),
+                            ("prepared", "Préparé pour la signature"),
+                            ("signed", "Révision signée"),
+                            ("evidence", "Certificat de preuve"),
+                        ],
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("content", models.BinaryField(verbose_name="contenu")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="empreinte SHA-256")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="créé le"),
+                ),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="conventions.convention",
+                        verbose_name="convention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document PDF',
-                'verbose_name_plural': 'documents PDF',
-                'ordering': ['convention', 'revision'],
-                'constraints': [models.UniqueConstraint(fields=('convention', 'revision'), name='document_unique_revision')],
+                "verbose_name": "document PDF",
+                "verbose_name_plural": "documents PDF",
+                "ordering": ["convention", "revision"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("convention", "revision"), name="document_unique_revision"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='convention',
-            index=models.Index(fields=['state'], name='conventions_state_a1d511_idx'),
+            model_name="convention",
+            index=models.Index(fields=["state"], name="conventions_state_a1d511_idx"),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='convention_dates_in_order', violation_error_message='La date de fin doit suivre la date de prise de cours.'),
+            model_name="convention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("end_date__isnull", True),
+                    ("end_date__gt", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="convention_dates_in_order",
+                violation_error_message="La date de fin doit suivre la date de prise de cours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conventionsnapshot',
-            constraint=models.UniqueConstraint(fields=('convention', 'number'), name='snapshot_unique_number'),
+            model_name="conventionsnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("convention", "number"), name="snapshot_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworkversion',
-            constraint=models.UniqueConstraint(fields=('framework', 'number'), name='framework_version_unique_number'),
+            model_name="frameworkversion",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "number"), name="framework_version_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworknode',
-            constraint=models.UniqueConstraint(fields=('version', 'path'), name='framework_node_unique_path'),
+            model_name="frameworknode",
+            constraint=models.UniqueConstraint(fields=("version", "path"), name="framework_node_unique_path"),
         ),
         migrations.AddConstraint(
-            model_name='conventiontemplate',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='template_unique_version'),
+            model_name="conventiontemplate",
+            constraint=models.UniqueConstraint(fields=("code", "version"), name="template_unique_version"),
         ),
         migrations.AddConstraint(
-            model_name='conventiontemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('code',), name='template_one_current_version'),
+            model_name="conventiontemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("code",),
+                name="template_one_current_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referencecounter',
-            constraint=models.UniqueConstraint(fields=('federation', 'year'), name='reference_counter_unique_year'),
+            model_name="referencecounter",
+            constraint=models.UniqueConstraint(
+                fields=("federation", "year"), name="reference_counter_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateengagement',
-            constraint=models.UniqueConstraint(fields=('template', 'code'), name='engagement_unique_code'),
+            model_name="templateengagement",
+            constraint=models.UniqueConstraint(fields=("template", "code"), name="engagement_unique_code"),
         ),
     ]

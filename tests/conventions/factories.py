@@ -3,13 +3,13 @@
 import factory
 
 from accounts.models import Role
-from conventions import services
 from conventions.models import (
     ConventionTemplate,
     TemplateArticle,
     TemplateEngagement,
     TemplateSignatory,
 )
+from conventions.services import drafting, workflow
 
 
 class TemplateFactory(factory.django.DjangoModelFactory):
@@ -59,7 +59,7 @@ def convention_for(side, *, template=None, school=None, state_path=()):
     """A convention of `side`'s federation with its PO for one school, moved along `state_path`
     ("send_to_po", "fill", "submit", …) by the people of that side."""
     template = template or TemplateFactory(federation=side.federation)
-    convention = services.create_convention(
+    convention = drafting.create_convention(
         template=template,
         organising_authority=side.organising_authority,
         schools=[school or side.school],
@@ -71,7 +71,7 @@ def convention_for(side, *, template=None, school=None, state_path=()):
             fill(convention, side)
         else:
             by = side.users[Role.PO_REFERENT] if step == "submit" else side.users[Role.FPO_STAFF]
-            services.apply_transition(convention=convention, name=step, by=by, comment="Motif de test")
+            workflow.apply_transition(convention=convention, name=step, by=by, comment="Motif de test")
     convention.refresh_from_db()
     return convention
 
@@ -80,7 +80,7 @@ def fill(convention, side):
     from datetime import date
 
     referent = side.users[Role.PO_REFERENT]
-    services.save_part(
+    drafting.save_part(
         convention=convention,
         by=referent,
         lock_version=convention.lock_version,
@@ -97,11 +97,11 @@ def fill(convention, side):
         }
         for s in convention.signatories.exclude(party="fpo")
     ]
-    services.save_part(
+    drafting.save_part(
         convention=convention, by=referent, lock_version=convention.lock_version, signatories=rows
     )
     convention.refresh_from_db()
-    services.save_part(
+    drafting.save_part(
         convention=convention,
         by=referent,
         lock_version=convention.lock_version,

@@ -8,8 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from conventions.models import BulkCreation, Convention, State
-from tests.accounts.factories import SchoolFactory
+from conventions.loading import load_reference_data
+from conventions.models import Convention, State
+from conventions.services import bulk
+from core.models import Job
+from tests.accounts.factories import FederationFactory, SchoolFactory
 from tests.conventions.factories import TemplateFactory, convention_for
 from tests.utils import text_of
 
@@ -172,7 +175,7 @@ def test_staff_create_conventions_from_a_file_after_a_preview_all_or_nothing(cli
     )
     assert "Aperçu : 2 conventions à créer" in text_of(preview)
     assert not Convention.objects.exists(), "rien n'est créé avant la confirmation"
-    job = BulkCreation.objects.get()
+    job = Job.objects.get(kind=bulk.KIND)
     done = client.post("/conventions/import/", {"job_rows": job.pk}, follow=True)
     assert "2 conventions créées" in text_of(done)
     assert Convention.objects.count() == 2
@@ -183,10 +186,9 @@ def test_staff_create_conventions_from_a_file_after_a_preview_all_or_nothing(cli
 def test_a_batch_that_became_invalid_creates_nothing_and_says_why(client, side_a):
     template = TemplateFactory(federation=side_a.federation)
     staff = side_a.users[Role.FPO_STAFF]
-    job = BulkCreation.objects.create(
-        federation=side_a.federation,
+    job = bulk.new_job(
         template=template,
-        created_by=staff,
+        by=staff,
         rows=[
             {
                 "line": 2,
@@ -200,7 +202,7 @@ def test_a_batch_that_became_invalid_creates_nothing_and_says_why(client, side_a
     client.force_login(staff)
     client.post("/conventions/import/", {"job_rows": job.pk})
     job.refresh_from_db()
-    assert job.status == BulkCreation.Status.FAILED and "Ligne 3" in job.error
+    assert job.status == Job.Status.FAILED and "Ligne 3" in job.error
     assert not Convention.objects.exists()
     assert "Aucune convention n'a été créée" in text_of(client.get(f"/conventions/creations/{job.pk}/"))
 
@@ -218,9 +220,6 @@ def test_one_convention_per_school_of_a_po_after_a_preview(client, side_a):
 
 
 def test_framework_and_template_pages(client, side_a):
-    from conventions.loading import load_reference_data
-    from tests.accounts.factories import FederationFactory
-
     FederationFactory(code="CPEONS", name="CPEONS")
     FederationFactory(code="CECP", name="CECP")
     load_reference_data()

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import Role
-from conventions import services
 from conventions.models import ConventionDocument, State
+from conventions.services import drafting, workflow
 from conventions.workflow import TRANSITIONS
 from tests.conventions.factories import convention_for
 
@@ -44,13 +44,15 @@ def _drive(side, path):
     for step in path[len(people_steps) :]:
         convention.refresh_from_db()
         if step == "complete_signatures":
-            services.apply_transition(convention=convention, name=step, by=None, as_system=True)
+            workflow.apply_transition(convention=convention, name=step, by=None, as_system=True)
         elif step == "answer_notice":
-            services.answer_termination_notice(
+            workflow.answer_termination_notice(
                 convention=convention, by=side.users[Role.PO_REFERENT], answer="Nous prenons acte."
             )
         else:
-            services.apply_transition(convention=convention, name=step, by=side.users[Role.FPO_STAFF], comment="Motif")
+            workflow.apply_transition(
+                convention=convention, name=step, by=side.users[Role.FPO_STAFF], comment="Motif"
+            )
     convention.refresh_from_db()
     return convention
 
@@ -81,7 +83,7 @@ def test_each_action_is_allowed_exactly_to_the_roles_of_the_table(name, side_a, 
     for who, user in _visitors(side_a, side_b, admin_user):
         try:
             with transaction.atomic():
-                services.apply_transition(convention=convention, name=name, by=user, comment="Motif écrit")
+                workflow.apply_transition(convention=convention, name=name, by=user, comment="Motif écrit")
                 convention.refresh_from_db()
                 assert convention.state == TRANSITIONS[name].target
                 raise Undo
@@ -96,7 +98,7 @@ def test_each_action_is_allowed_exactly_to_the_roles_of_the_table(name, side_a, 
 
 def test_system_actions_are_taken_by_the_application_only(side_a):
     convention = _drive(side_a, [*TO_REVIEW, "approve", "send_for_signature"])
-    services.apply_transition(convention=convention, name="complete_signatures", by=None, as_system=True)
+    workflow.apply_transition(convention=convention, name="complete_signatures", by=None, as_system=True)
     convention.refresh_from_db()
     assert convention.state == State.SIGNED and convention.signed_at is not None
 
@@ -106,7 +108,7 @@ def test_an_action_from_another_state_is_refused_and_changes_nothing(name, side_
     convention = convention_for(side_a)  # a draft
     staff = side_a.users[Role.FPO_STAFF]
     with pytest.raises((ValidationError, PermissionDenied)) as refusal:
-        services.apply_transition(
+        workflow.apply_transition(
             convention=convention,
             name=name,
             by=staff,
@@ -122,7 +124,7 @@ def test_an_action_from_another_state_is_refused_and_changes_nothing(name, side_
 def test_a_reason_is_required_where_the_table_says_so(side_a):
     convention = _drive(side_a, TO_REVIEW)
     with pytest.raises(ValidationError) as refusal:
-        services.apply_transition(
+        workflow.apply_transition(
             convention=convention, name="request_changes", by=side_a.users[Role.FPO_STAFF], comment="  "
         )
     assert "motif" in str(refusal.value).lower()
@@ -133,7 +135,7 @@ def test_a_reason_is_required_where_the_table_says_so(side_a):
 def test_submitting_an_incomplete_convention_says_what_is_missing(side_a):
     convention = convention_for(side_a, state_path=["send_to_po"])
     with pytest.raises(ValidationError) as refusal:
-        services.apply_transition(convention=convention, name="submit", by=side_a.users[Role.PO_REFERENT])
+        workflow.apply_transition(convention=convention, name="submit", by=side_a.users[Role.PO_REFERENT])
     assert "la date de prise de cours" in str(refusal.value)
     assert "au moins une personne de contact" in str(refusal.value)
 
@@ -154,16 +156,16 @@ def test_termination_waits_for_the_answer_or_the_deadline(side_a):
     notice = convention.termination_notices.get()
     assert (notice.answer_deadline - notice.given_at.date()).days == 30
     with pytest.raises(ValidationError) as refusal:
-        services.apply_transition(convention=convention, name="terminate", by=side_a.users[Role.FPO_STAFF])
+        workflow.apply_transition(convention=convention, name="terminate", by=side_a.users[Role.FPO_STAFF])
     assert notice.answer_deadline.strftime("%d/%m/%Y") in str(refusal.value)
     with pytest.raises(PermissionDenied):
-        services.answer_termination_notice(
+        workflow.answer_termination_notice(
             convention=convention, by=side_a.users[Role.FPO_STAFF], answer="Je me réponds"
         )
-    services.answer_termination_notice(
+    workflow.answer_termination_notice(
         convention=convention, by=side_a.users[Role.PO_REFERENT], answer="Nous contestons."
     )
-    services.apply_transition(convention=convention, name="terminate", by=side_a.users[Role.FPO_STAFF])
+    workflow.apply_transition(convention=convention, name="terminate", by=side_a.users[Role.FPO_STAFF])
     convention.refresh_from_db()
     assert convention.state == State.TERMINATED
     assert convention.termination_notices.get().outcome == "terminated"
@@ -173,8 +175,8 @@ def test_an_amendment_is_a_new_version_on_the_templates_grounds_only(side_a):
     convention = _drive(side_a, SIGNED)
     referent = side_a.users[Role.PO_REFERENT]
     with pytest.raises(ValidationError):
-        services.create_amendment(convention=convention, by=referent, ground="Parce que")
-    amendment = services.create_amendment(
+        drafting.create_amendment(convention=convention, by=referent, ground="Parce que")
+    amendment = drafting.create_amendment(
         convention=convention, by=referent, ground="Modification des dispositions décrétales"
     )
     assert amendment.reference == f"{convention.reference}-A1"
@@ -185,7 +187,7 @@ def test_an_amendment_is_a_new_version_on_the_templates_grounds_only(side_a):
 def test_each_step_notifies_the_other_side_by_email_after_commit(side_a, django_capture_on_commit_callbacks):
     convention = convention_for(side_a)
     with django_capture_on_commit_callbacks(execute=True):
-        services.apply_transition(convention=convention, name="send_to_po", by=side_a.users[Role.FPO_STAFF])
+        workflow.apply_transition(convention=convention, name="send_to_po", by=side_a.users[Role.FPO_STAFF])
     assert [m.to for m in mail.outbox] == [[side_a.users[Role.PO_REFERENT].email]]
     assert convention.reference in mail.outbox[0].subject
     assert "à compléter par le po" in mail.outbox[0].subject.lower()

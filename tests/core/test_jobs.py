@@ -53,3 +53,16 @@ def test_an_unexpected_error_fails_the_job_with_a_general_message(job, caplog):
 def test_a_job_is_seen_only_by_the_person_who_started_it(job):
     assert list(Job.objects.started_by(job.created_by)) == [job]
     assert not Job.objects.started_by(UserFactory()).exists()
+
+
+def test_a_job_queued_twice_runs_once(job):
+    runs = []
+
+    def work(job):
+        runs.append(job.pk)
+        return {}
+
+    jobs.run(job, work)
+    again = jobs.run(Job.objects.get(pk=job.pk), work)
+    assert runs == [job.pk]
+    assert again.status == Job.Status.DONE

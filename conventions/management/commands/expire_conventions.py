@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from conventions.services import expire_conventions
+from conventions.services.workflow import expire_conventions
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conventions import pdf
 from conventions.models import Convention
+from conventions.services.documents import current_pdf
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         )
         if convention is None:
             raise CommandError(f"Aucune convention ne porte la référence « {reference} ».")
-        content, document = pdf.current_pdf(convention)
+        content, document = current_pdf(convention)
         try:
             Path(output).write_bytes(content)
         except OSError as error:

@@ -3,7 +3,7 @@ SIGNATURE_REMINDER_DAYS days (or whose link expired), with a new link."""
 
 from django.core.management.base import BaseCommand
 
-from conventions.signatures import send_reminders
+from conventions.services.sending import send_reminders
 
 
 class Command(BaseCommand):

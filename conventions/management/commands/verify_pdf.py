@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conventions.verification import verify_pdf_bytes
+from conventions.signatures.verification import verify_pdf_bytes
 
 
 class Command(BaseCommand):

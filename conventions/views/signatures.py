@@ -4,43 +4,23 @@ from datetime import datetime
 
 from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import pdf, signatures
-from .models import ConventionEvent, ConventionSignatory, Signature
-from .rendering import document_context
-from .signatures import RequestMeta, SigningRefused
-from .views import _visible
+from core.readonly import writes_on_get
 
-
-class SignForm(forms.Form):
-    read = forms.BooleanField(
-        label="J'ai lu l'intégralité de la convention",
-        error_messages={"required": "Cochez la case pour confirmer que vous avez lu toute la convention."},
-    )
-    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
-class UploadForm(forms.Form):
-    document = forms.FileField(
-        label="PDF signé avec votre carte d'identité électronique",
-        error_messages={"required": "Choisissez le fichier PDF signé."},
-    )
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif du refus",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Indiquez le motif de votre refus : il est communiqué à la fédération."},
-    )
+from ..forms.signatures import DeclineForm, SignForm, UploadForm
+from ..models import SignatureRequest
+from ..rendering import document_context
+from ..services import collecting
+from ..services.documents import evidence_certificate_pdf
+from ..services.sending import hash_token
+from ..signatures import rounds
+from ..signatures.evidence import RequestMeta
+from .conventions import visible_convention
 
 
 def _refused(request, message: str, *, status: int = 410):
@@ -50,12 +30,12 @@ def _refused(request, message: str, *, status: int = 410):
 def _open(request, token):
     """The request behind the link and its signatory, or a response explaining the refusal."""
     try:
-        signature_request = signatures.request_for_token(token)
-    except SigningRefused as refusal:
-        status = 404 if str(refusal) == signatures.LINK_UNKNOWN else 410
+        signature_request = collecting.request_for_token(token)
+    except collecting.SigningRefused as refusal:
+        status = 404 if str(refusal) == collecting.LINK_UNKNOWN else 410
         return None, _refused(request, str(refusal), status=status)
     try:
-        signatures.check_signer(signature_request.signatory, request.user)
+        collecting.check_signer(signature_request.signatory, request.user)
     except PermissionDenied as refusal:
         return None, _refused(request, str(refusal), status=403)
     return signature_request, None
@@ -73,8 +53,8 @@ def _page(
     request, signature_request, *, sign_form=None, upload_form=None, decline_form=None, status=200, error=""
 ):
     convention = signature_request.convention
-    latest = signatures.latest_document(convention)
-    step = signatures.current_step(convention, signature_request.prepared)
+    latest = rounds.latest_document(convention)
+    step = rounds.current_step(convention, signature_request.prepared)
     context = {
         "convention": convention,
         "signatory": signature_request.signatory,
@@ -83,7 +63,7 @@ def _page(
         "latest": latest,
         "my_turn": signature_request.signatory.step == step,
         "step": step,
-        "statuses": signatures.status(convention),
+        "statuses": rounds.status(convention),
         "sign_form": sign_form or SignForm(initial={"document_sha256": latest.sha256}),
         "upload_form": upload_form or UploadForm(),
         "decline_form": decline_form or DeclineForm(),
@@ -92,6 +72,8 @@ def _page(
     return render(request, "conventions/signature_page.html", context, status=status)
 
 
+# Opening the page is evidence: the "opened" event is recorded on GET, on purpose.
+@writes_on_get
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
 def signature_page(request, token):
@@ -100,20 +82,20 @@ def signature_page(request, token):
         return refusal
     meta = RequestMeta.from_request(request)
     if request.method == "GET":
-        signatures.mark_opened(signature_request, by=request.user, meta=meta)
+        collecting.mark_opened(signature_request, by=request.user, meta=meta)
         return _page(request, signature_request)
     form = SignForm(request.POST)
     if not form.is_valid():
         return _page(request, signature_request, sign_form=form, status=400)
     try:
-        signatures.sign(
+        collecting.sign(
             request=signature_request,
             by=request.user,
             meta=meta,
             shown_sha256=form.cleaned_data["document_sha256"],
             authenticated_at=_authenticated_at(request),
         )
-    except SigningRefused as refused:
+    except collecting.SigningRefused as refused:
         return _refused(request, str(refused), status=409)
     return redirect("signature_done", token=token)
 
@@ -121,14 +103,14 @@ def signature_page(request, token):
 def signature_done(request, token):
     """After signing: the link is spent; say so and point to the convention."""
     found = (
-        signatures.SignatureRequest.objects.filter(token_hash=signatures.hash_token(token))
+        SignatureRequest.objects.filter(token_hash=hash_token(token))
         .select_related("convention", "signatory")
         .first()
     )
     if found is None or not found.used_at:
-        return _refused(request, signatures.LINK_UNKNOWN, status=404)
+        return _refused(request, collecting.LINK_UNKNOWN, status=404)
     try:
-        signatures.check_signer(found.signatory, request.user)
+        collecting.check_signer(found.signatory, request.user)
     except PermissionDenied as refusal:
         return _refused(request, str(refusal), status=403)
     return render(request, "conventions/signature_done.html", {"signature_request": found})
@@ -139,7 +121,7 @@ def signature_document(request, token):
     signature_request, refusal = _open(request, token)
     if refusal:
         return refusal
-    latest = signatures.latest_document(signature_request.convention)
+    latest = rounds.latest_document(signature_request.convention)
     response = HttpResponse(bytes(latest.content), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{signature_request.convention.reference}-r{latest.revision}-a-signer.pdf"'
@@ -157,13 +139,13 @@ def signature_upload(request, token):
     if not form.is_valid():
         return _page(request, signature_request, upload_form=form, status=400)
     try:
-        signatures.upload(
+        collecting.upload(
             request=signature_request,
             by=request.user,
             meta=RequestMeta.from_request(request),
             content=form.cleaned_data["document"].read(),
         )
-    except SigningRefused as refused:
+    except collecting.SigningRefused as refused:
         return _page(request, signature_request, status=400, error=str(refused))
     return redirect("signature_done", token=token)
 
@@ -178,13 +160,13 @@ def signature_decline(request, token):
     if not form.is_valid():
         return _page(request, signature_request, decline_form=form, status=400)
     try:
-        signatures.decline(
+        collecting.decline(
             request=signature_request,
             by=request.user,
             meta=RequestMeta.from_request(request),
             reason=form.cleaned_data["reason"],
         )
-    except SigningRefused as refused:
+    except collecting.SigningRefused as refused:
         return _refused(request, str(refused), status=409)
     except ValidationError as error:
         form.add_error("reason", error.messages[0])
@@ -194,20 +176,7 @@ def signature_decline(request, token):
 
 def evidence_certificate(request, reference):
     """The evidence certificate: signatories, events, hashes, and whether the chain holds."""
-    convention = _visible(request, reference)
-    problems = signatures.check_chain(convention)
-    context = {
-        "convention": convention,
-        "signatories": ConventionSignatory.objects.filter(convention=convention).order_by("step", "position"),
-        "signatures": Signature.objects.filter(convention=convention)
-        .select_related("signatory", "document", "prepared")
-        .order_by("signed_at"),
-        "events": ConventionEvent.objects.filter(convention=convention).select_related("signatory"),
-        "documents": convention.documents.defer("content").order_by("revision"),
-        "problems": problems,
-        "now": timezone.now(),
-    }
-    html = render_to_string("conventions/pdf/evidence.html", context)
-    response = HttpResponse(pdf.html_to_pdf(html, pdf_a=False), content_type="application/pdf")
+    convention = visible_convention(request, reference)
+    response = HttpResponse(evidence_certificate_pdf(convention), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{convention.reference}-preuve.pdf"'
     return response

@@ -24,9 +24,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.timestamps import DummyTimeStamper
 
-from conventions import checks, signing
+from conventions import checks
 from conventions.management.commands.create_signing_certificate import make_ca
-from conventions.signing import (
+from conventions.signatures import crypto
+from conventions.signatures.crypto import (
     SignatureFieldSpec,
     SigningConfigurationError,
     SigningError,
@@ -36,7 +37,7 @@ from conventions.signing import (
     sign_field,
     signing_is_configured,
 )
-from conventions.verification import verify_pdf_bytes
+from conventions.signatures.verification import verify_pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +251,7 @@ def test_tsa(tmp_path, settings, monkeypatch, platform_keys):
         ),
         certs_to_embed=[asn1_x509.Certificate.load(ca_cert.public_bytes(serialization.Encoding.DER))],
     )
-    monkeypatch.setattr(signing, "_timestamper", lambda: stamper)
+    monkeypatch.setattr(crypto, "_timestamper", lambda: stamper)
     return stamper
 
 

@@ -26,7 +26,8 @@ from pyhanko.sign.validation import (
 )
 from pyhanko_certvalidator import ValidationContext
 
-from .signing import SigningConfigurationError, outside_event_loop
+from ..models import ConventionDocument
+from .crypto import SigningConfigurationError, outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -129,10 +130,6 @@ def verify_pdf_bytes(data: bytes) -> VerificationReport:
 
 def known_document(sha256: str):
     """The stored convention document with exactly these bytes, or None."""
-    try:
-        from .models import ConventionDocument
-    except ImportError:  # the model is not there yet
-        return None
     return ConventionDocument.objects.select_related("convention").filter(sha256=sha256).first()
 
 

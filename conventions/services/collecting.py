@@ -1,38 +1,33 @@
-"""Collecting the signatures of a convention: the prepared document, the signatories' personal
-links in the template's order, signatures made by the platform on a signatory's behalf or
-uploaded from their own certificate (Belgian eID), refusals, and the evidence log.
+"""Collecting the signatures of a convention from the signatories' personal links: signatures
+made by the platform on a signatory's behalf or uploaded from their own certificate (Belgian
+eID), refusals, and what follows the last signature.
 
 Every change runs with the convention's row locked (`select_for_update`), and a database
 constraint allows one signature per signatory and prepared document: two requests at the same
 moment give one signature, and the other a French message."""
 
-import hashlib
-import secrets
-from dataclasses import dataclass
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from . import pdf
-from .models import (
+from ..emails import send_signed_convention_email, send_transition_email
+from ..models import (
     Convention,
     ConventionDocument,
-    ConventionEvent,
     ConventionSignatory,
-    ConventionTransition,
     Signature,
     SignatureRequest,
     State,
 )
-from .signing import SignatureFieldSpec, add_document_timestamp, prepare_for_signing, sign_field
-from .verification import UploadRefused, check_signatory_upload
-
-Kind = ConventionEvent.Kind
-SIGNED_KINDS = (ConventionDocument.Kind.PREPARED, ConventionDocument.Kind.SIGNED)
+from ..signatures.crypto import add_document_timestamp, sign_field
+from ..signatures.evidence import Kind, RequestMeta, record_event
+from ..signatures.rounds import current_round, current_step, latest_document, pending_signatories
+from ..signatures.verification import UploadRefused, check_signatory_upload
+from .documents import store_document
+from .drafting import record_transition
+from .sending import hash_token, send_links
+from .workflow import apply_transition
 
 LINK_UNKNOWN = (
     "Ce lien de signature n'existe pas ou n'est plus valable (un rappel plus récent l'a peut-être remplacé)."
@@ -53,289 +48,6 @@ NOT_YOUR_TURN = (
 
 class SigningRefused(Exception):
     """A signing request cannot go through; the message says why, in French."""
-
-
-@dataclass(frozen=True)
-class RequestMeta:
-    """Where a request came from, for the evidence log."""
-
-    ip: str | None = None
-    user_agent: str = ""
-
-    @classmethod
-    def from_request(cls, request) -> "RequestMeta":
-        return cls(
-            ip=request.META.get("REMOTE_ADDR") or None,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        )
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def link_days() -> int:
-    return getattr(settings, "SIGNATURE_LINK_DAYS", 14)
-
-
-def reminder_days() -> int:
-    return getattr(settings, "SIGNATURE_REMINDER_DAYS", 5)
-
-
-# --- The evidence log ---------------------------------------------------------------------
-
-
-def record_event(
-    convention: Convention,
-    *,
-    kind: str,
-    signatory: ConventionSignatory | None = None,
-    actor=None,
-    meta: RequestMeta | None = None,
-    document_sha256: str = "",
-    detail: str = "",
-) -> ConventionEvent:
-    """Appends an event to the convention's chain. The caller holds the convention's row lock."""
-    last = ConventionEvent.objects.filter(convention=convention).order_by("-sequence").first()
-    meta = meta or RequestMeta()
-    event = ConventionEvent(
-        convention=convention,
-        sequence=(last.sequence + 1) if last else 1,
-        kind=kind,
-        signatory=signatory,
-        actor=actor,
-        actor_label=actor.email if actor is not None else "Pilotis",
-        at=timezone.now(),
-        ip=meta.ip,
-        user_agent=meta.user_agent[:300],
-        document_sha256=document_sha256,
-        detail=detail,
-        previous_hash=last.hash if last else "",
-    )
-    event.hash = event.compute_hash()
-    event.save()
-    return event
-
-
-def check_chain(convention: Convention) -> list[str]:
-    """What is wrong with the convention's evidence chain (an empty list: intact)."""
-    problems, previous, expected = [], "", 1
-    for event in ConventionEvent.objects.filter(convention=convention).select_related("convention"):
-        if event.sequence != expected:
-            problems.append(f"Événement n° {expected} manquant.")
-        if event.previous_hash != previous:
-            problems.append(f"Événement n° {event.sequence} : le lien avec l'événement précédent est rompu.")
-        if event.compute_hash() != event.hash:
-            problems.append(f"Événement n° {event.sequence} : son contenu a été modifié.")
-        previous, expected = event.hash, event.sequence + 1
-    return problems
-
-
-# --- Where the signatures stand -----------------------------------------------------------
-
-
-def current_round(convention: Convention) -> ConventionDocument | None:
-    """The prepared document the signatures are being collected on."""
-    return (
-        convention.documents.filter(kind=ConventionDocument.Kind.PREPARED)
-        .defer("content")
-        .order_by("-revision")
-        .first()
-    )
-
-
-def latest_document(convention: Convention) -> ConventionDocument | None:
-    """The latest prepared or signed revision: the bytes the next signature goes into."""
-    return convention.documents.filter(kind__in=SIGNED_KINDS).order_by("-revision").first()
-
-
-def pending_signatories(convention: Convention, prepared: ConventionDocument) -> list[ConventionSignatory]:
-    signed = Signature.objects.filter(prepared=prepared).values("signatory")
-    return list(convention.signatories.exclude(pk__in=signed).order_by("step", "position"))
-
-
-def current_step(convention: Convention, prepared: ConventionDocument) -> int | None:
-    pending = pending_signatories(convention, prepared)
-    return min(s.step for s in pending) if pending else None
-
-
-@dataclass
-class SignatoryStatus:
-    signatory: ConventionSignatory
-    signature: Signature | None
-    waiting: bool  # it is their turn
-
-
-def status(convention: Convention) -> list[SignatoryStatus]:
-    """Each signatory of the current round: signed (when, how) or not, and whose turn it is."""
-    prepared = current_round(convention)
-    if prepared is None:
-        return []
-    signatures = {s.signatory_id: s for s in Signature.objects.filter(prepared=prepared)}
-    step = current_step(convention, prepared) if convention.state == State.SIGNING else None
-    return [
-        SignatoryStatus(s, signatures.get(s.pk), s.pk not in signatures and s.step == step)
-        for s in convention.signatories.order_by("step", "position")
-    ]
-
-
-# --- Preparing and sending ----------------------------------------------------------------
-
-
-def check_can_prepare(convention: Convention) -> None:
-    from .signing import signing_is_configured
-
-    if not signing_is_configured():
-        raise ValidationError(
-            "La signature électronique n'est pas configurée sur ce serveur (certificat de cachet "
-            "absent) : la convention ne peut pas être envoyée en signature."
-        )
-    if not convention.signatories.exists():
-        raise ValidationError(
-            "La convention n'a aucun signataire : elle ne peut pas être envoyée en signature."
-        )
-
-
-def freeze(convention: Convention) -> ConventionDocument:
-    """The frozen text's PDF, with the place of each signatory's box."""
-    from .services import store_document
-
-    content, fields = pdf.render_frozen_convention_pdf(convention)
-    document = store_document(convention, kind=ConventionDocument.Kind.FROZEN, content=content)
-    document.fields = fields
-    document.save(update_fields=["fields"])
-    return document
-
-
-def start_signing(convention: Convention, *, by) -> ConventionDocument:
-    """Prepares the frozen PDF (one field per signatory, the platform's certification), stores
-    it, and sends the first step's links. Runs inside `apply_transition`'s transaction."""
-    from .services import store_document
-
-    frozen = convention.documents.filter(kind=ConventionDocument.Kind.FROZEN).order_by("-revision").first()
-    if frozen is None:
-        frozen = freeze(convention)
-    boxes = {field["name"]: field for field in frozen.fields or []}
-    specs = []
-    for signatory in convention.signatories.order_by("step", "position"):
-        field = boxes.get(signatory.field_name)
-        specs.append(
-            SignatureFieldSpec(signatory.field_name, page=field["page"], box=tuple(field["box"]))
-            if field
-            else SignatureFieldSpec(signatory.field_name, page=-1, box=None)
-        )
-    prepared = store_document(
-        convention,
-        kind=ConventionDocument.Kind.PREPARED,
-        content=prepare_for_signing(bytes(frozen.content), fields=specs),
-    )
-    record_event(
-        convention,
-        kind=Kind.PREPARED,
-        actor=by,
-        document_sha256=prepared.sha256,
-        detail=f"Révision {prepared.revision} : {len(specs)} champ(s) de signature, certification de la plateforme.",
-    )
-    send_links(convention, prepared)
-    return prepared
-
-
-def _new_token(request: SignatureRequest) -> str:
-    token = secrets.token_urlsafe(32)
-    request.token_hash = hash_token(token)
-    request.expires_at = timezone.now() + timedelta(days=link_days())
-    return token
-
-
-def signing_link(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("signature_page", args=[token])
-
-
-def send_links(convention: Convention, prepared: ConventionDocument) -> list[SignatureRequest]:
-    """A link for each signatory of the current step who has none yet."""
-    from .tasks import send_signature_request_email
-
-    step = current_step(convention, prepared)
-    if step is None:
-        return []
-    made = []
-    for signatory in pending_signatories(convention, prepared):
-        if (
-            signatory.step != step
-            or SignatureRequest.objects.filter(
-                prepared=prepared, signatory=signatory, used_at__isnull=True, revoked_at__isnull=True
-            ).exists()
-        ):
-            continue
-        request = SignatureRequest(convention=convention, signatory=signatory, prepared=prepared)
-        token = _new_token(request)
-        request.sent_at = timezone.now()
-        request.save()
-        record_event(
-            convention,
-            kind=Kind.SENT,
-            signatory=signatory,
-            document_sha256=prepared.sha256,
-            detail=f"Lien envoyé à {signatory.email}"
-            if signatory.email
-            else "Aucune adresse e-mail : lien non envoyé",
-        )
-        if signatory.email:
-            link = signing_link(token)
-            transaction.on_commit(
-                lambda pk=request.pk, link=link: send_signature_request_email.enqueue(
-                    request_id=pk, link=link
-                )
-            )
-        made.append(request)
-    return made
-
-
-def send_reminders(*, now=None) -> int:
-    """A new link (the old one stops working) to each signatory whose turn it is and who has
-    not acted for SIGNATURE_REMINDER_DAYS days, or whose link expired."""
-    from .tasks import send_signature_request_email
-
-    now = now or timezone.now()
-    due = now - timedelta(days=reminder_days())
-    count = 0
-    open_requests = SignatureRequest.objects.filter(
-        convention__state=State.SIGNING, used_at__isnull=True, revoked_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in list(open_requests):
-        with transaction.atomic():
-            request = SignatureRequest.objects.select_related("signatory", "prepared").get(pk=pk)
-            convention = Convention.objects.select_for_update().get(pk=request.convention_id)
-            last_sent = request.last_reminded_at or request.sent_at or request.created_at
-            if (
-                convention.state != State.SIGNING
-                or request.used_at
-                or request.revoked_at
-                or not request.signatory.email
-                or (last_sent > due and request.expires_at > now)
-            ):
-                continue
-            token = _new_token(request)
-            request.last_reminded_at = now
-            request.save(update_fields=["token_hash", "expires_at", "last_reminded_at"])
-            record_event(
-                convention,
-                kind=Kind.REMINDED,
-                signatory=request.signatory,
-                document_sha256=request.prepared.sha256,
-                detail=f"Rappel envoyé à {request.signatory.email}",
-            )
-            link = signing_link(token)
-            transaction.on_commit(
-                lambda pk=request.pk, link=link: send_signature_request_email.enqueue(
-                    request_id=pk, link=link, reminder=True
-                )
-            )
-            count += 1
-    return count
-
-
-# --- The signatory's link -----------------------------------------------------------------
 
 
 def request_for_token(token: str) -> SignatureRequest:
@@ -428,7 +140,6 @@ def sign(
     """The platform signs the signatory's field on their behalf. `shown_sha256` is the revision
     the signatory read: refused if another signature was added since. `by` is the signatory's
     account (None only for the demo, which signs for people who have no account)."""
-
     with transaction.atomic():
         convention, request, latest = _locked(request.pk, by=by)
         if shown_sha256 != latest.sha256:
@@ -469,7 +180,6 @@ def sign(
 def upload(*, request: SignatureRequest, by, meta: RequestMeta, content: bytes) -> Signature:
     """Accepts the current document signed by the signatory with their own certificate, only if
     it is exactly the current bytes plus their signature in their own field."""
-
     if len(content) > settings.VERIFY_MAX_UPLOAD_BYTES:
         raise SigningRefused(
             f"Ce fichier dépasse la taille permise ({settings.VERIFY_MAX_UPLOAD_BYTES // (1024 * 1024)} Mo)."
@@ -504,8 +214,6 @@ def _keep_signature(
 ) -> Signature:
     """Stores the signed revision, the signature, spends the link, records the event, and goes on
     (next step's links or completion). The caller holds the convention's row lock."""
-    from .services import store_document
-
     signatory = request.signatory
     document = store_document(convention, kind=ConventionDocument.Kind.SIGNED, content=content)
     signature = Signature.objects.create(
@@ -536,7 +244,6 @@ def _keep_signature(
 
 def decline(*, request: SignatureRequest, by, meta: RequestMeta, reason: str) -> Convention:
     """The signatory refuses to sign: the convention goes back to the federation's review."""
-    from .tasks import send_transition_email
 
     reason = reason.strip()
     if not reason:
@@ -566,8 +273,8 @@ def decline(*, request: SignatureRequest, by, meta: RequestMeta, reason: str) ->
         convention.state = State.IN_REVIEW
         convention.lock_version += 1
         convention.save(update_fields=["state", "lock_version", "updated_at"])
-        record = ConventionTransition.objects.create(
-            convention=convention,
+        record = record_transition(
+            convention,
             name="decline",
             from_state=source,
             to_state=State.IN_REVIEW,
@@ -584,9 +291,6 @@ def _used(request: SignatureRequest, when, *, signed: bool) -> None:
 
 def _after_signature(convention: Convention, prepared: ConventionDocument, *, by) -> None:
     """The next step's links, or, when everybody has signed, the signed convention."""
-    from .services import apply_transition, store_document
-    from .tasks import send_signed_convention_email
-
     if pending_signatories(convention, prepared):
         send_links(convention, prepared)
         return
@@ -604,13 +308,3 @@ def _after_signature(convention: Convention, prepared: ConventionDocument, *, by
     transaction.on_commit(
         lambda: send_signed_convention_email.enqueue(convention_id=convention.pk, revision=latest.revision)
     )
-
-
-def last_signature_time(convention: Convention):
-    prepared = current_round(convention)
-    last = (
-        Signature.objects.filter(prepared=prepared).order_by("-signed_at").first()
-        if prepared is not None
-        else None
-    )
-    return last.signed_at if last else None

@@ -56,7 +56,6 @@ class SignatureFieldSpec:
     box: tuple[int, int, int, int]
 
 
-
 def outside_event_loop(function):
     """pyHanko's synchronous API calls `asyncio.run()`, which fails in a thread that already
     runs an event loop (an async view, a browser-test driver): there, run it in a worker thread."""
@@ -71,6 +70,7 @@ def outside_event_loop(function):
             return pool.submit(function, *args, **kwargs).result()
 
     return wrapper
+
 
 def signing_is_configured() -> bool:
     return bool(settings.SIGNING_P12_PATH)

@@ -1,174 +1,47 @@
-"""Collecting the signatures of a convention: the prepared document, the links in order, the
-signing page, refusals, uploads with one's own certificate, the evidence chain."""
+"""Collecting the signatures of a convention: the links in order, the signing page, refusals,
+uploads with one's own certificate, the evidence chain."""
 
-import re
-import time
 from datetime import timedelta
-from io import BytesIO, StringIO
 
 import pytest
-from allauth.account.internal.flows import login as login_flow
 from django.core import mail
-from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.fields import enumerate_sig_fields
 
 from accounts.models import Role
-from conventions import services, signatures
 from conventions.management.commands.create_signing_certificate import (
     issue_signing_certificate,
     make_ca,
     pkcs12_bytes,
 )
 from conventions.models import (
-    ConventionDocument,
     ConventionEvent,
     ConventionTransition,
     Signature,
     SignatureRequest,
     State,
 )
-from conventions.pdf import reference_hash
-from conventions.signing import CERTIFICATION_FIELD
-from conventions.verification import verify_pdf_bytes
-from tests.conventions.factories import convention_for
+from conventions.services import collecting, sending, workflow
+from conventions.signatures import evidence, rounds
+from conventions.signatures.verification import verify_pdf_bytes
+from tests.conventions.signatures.helpers import (
+    SIGNERS,
+    links,
+    login_recently,
+    mails_at_once,  # noqa: F401 - autouse: e-mails sent at once
+    meta,
+    open_request,
+    send_for_signature,
+    sign_step,
+    sign_through_page,
+)
+from tests.conventions.signatures.test_verification import eid_sign
 from tests.conventions.test_pdf import pdf_text
-from tests.conventions.test_verification import eid_sign
 from tests.utils import text_of
 
 pytestmark = pytest.mark.django_db
-
-SIGNERS = {1: Role.SIGNATORY, 2: Role.FPO_ADVISER, 3: Role.SCHOOL_DIRECTION}
-LINK = re.compile(r"https?://\S+/signer/([\w-]+)/")
-
-
-@pytest.fixture(autouse=True)
-def mails_at_once(monkeypatch):
-    """The test's transaction never commits: run what waits for the commit (the e-mails) at once."""
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
-# --- helpers shared with the other test_signatures_* files -----------------------------------
-
-
-def ready_convention(side):
-    """A convention of `side` approved (frozen), its signatories being `side`'s signatory (PO,
-    step 1), adviser (federation, step 2) and direction (school, step 3)."""
-    convention = convention_for(side, state_path=["send_to_po", "fill", "submit"])
-    for signatory in convention.signatories.all():
-        user = side.users[SIGNERS[signatory.step]]
-        signatory.email, signatory.full_name = user.email, user.get_full_name() or user.email
-        signatory.save(update_fields=["email", "full_name"])
-    services.apply_transition(convention=convention, name="approve", by=side.users[Role.FPO_STAFF])
-    convention.refresh_from_db()
-    return convention
-
-
-def send_for_signature(side):
-    convention = ready_convention(side)
-    mail.outbox.clear()
-    services.apply_transition(convention=convention, name="send_for_signature", by=side.users[Role.FPO_STAFF])
-    convention.refresh_from_db()
-    return convention
-
-
-def links(outbox=None) -> dict[str, str]:
-    """The signing token in each e-mail, by recipient."""
-    found = {}
-    for message in outbox if outbox is not None else mail.outbox:
-        match = LINK.search(message.body)
-        if match:
-            found[message.to[0]] = match.group(1)
-    return found
-
-
-def login_recently(client, user):
-    """Logged in and just re-authenticated (what allauth's re-authentication form records)."""
-    client.force_login(user)
-    session = client.session
-    session[login_flow._AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session[login_flow.AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
-    ]
-    session.save()
-
-
-def sign_through_page(client, user, token):
-    login_recently(client, user)
-    page = client.get(reverse("signature_page", args=[token]))
-    assert page.status_code == 200, text_of(page)
-    shown = page.context["latest"].sha256
-    return client.post(reverse("signature_page", args=[token]), {"read": "on", "document_sha256": shown})
-
-
-def meta():
-    return signatures.RequestMeta(ip="192.0.2.1", user_agent="test")
-
-
-def open_request(convention, step):
-    return SignatureRequest.objects.get(
-        convention=convention, signatory__step=step, used_at__isnull=True, revoked_at__isnull=True
-    )
-
-
-def sign_step(convention, step, user):
-    latest = signatures.latest_document(convention)
-    return signatures.sign(
-        request=open_request(convention, step),
-        by=user,
-        meta=meta(),
-        shown_sha256=latest.sha256,
-        authenticated_at=timezone.now(),
-    )
-
-
-# --- preparing ---------------------------------------------------------------------------------
-
-
-def test_send_for_signature_prepares_every_field_and_certifies(side_a):
-    convention = send_for_signature(side_a)
-    prepared = signatures.current_round(convention)
-    assert prepared.kind == ConventionDocument.Kind.PREPARED
-    content = bytes(ConventionDocument.objects.get(pk=prepared.pk).content)
-    assert prepared.sha256 == services.pdf.sha256(content)
-    fields = {name: value for name, value, _ref in enumerate_sig_fields(PdfFileReader(BytesIO(content)))}
-    assert set(fields) == {CERTIFICATION_FIELD, "Signature-1-0", "Signature-2-1", "Signature-3-2"}
-    report = verify_pdf_bytes(content)
-    assert report.ok and report.signatures[0].docmdp_level == 2
-    assert report.known_reference == convention.reference
-    # The fields lie over the boxes the document draws (on the page, inside its width).
-    frozen = convention.documents.get(kind=ConventionDocument.Kind.FROZEN)
-    for field in frozen.fields:
-        x1, y1, x2, y2 = field["box"]
-        assert 0 < x1 < x2 < 600 and 0 < y1 < y2 < 850 and 55 < y2 - y1 < 70  # 22 mm ≈ 62 pt
-    # Only the first step gets its link.
-    assert list(links()) == [side_a.users[Role.SIGNATORY].email]
-    kinds = list(convention.events.values_list("kind", flat=True))
-    assert kinds == [ConventionEvent.Kind.PREPARED, ConventionEvent.Kind.SENT]
-
-
-def test_the_frozen_pdf_footer_gives_the_verification_address_and_reference_hash(side_a):
-    convention = ready_convention(side_a)
-    text = " ".join(pdf_text(bytes(convention.documents.get().content)).split())
-    assert "/verifier/" in text
-    assert reference_hash(convention.reference) in text
-
-
-def test_send_for_signature_is_refused_without_a_sealing_key(side_a, settings):
-    convention = ready_convention(side_a)
-    settings.SIGNING_P12_PATH = ""
-    with pytest.raises(ValidationError, match="signature électronique n'est pas configurée"):
-        services.apply_transition(
-            convention=convention, name="send_for_signature", by=side_a.users[Role.FPO_STAFF]
-        )
-    convention.refresh_from_db()
-    assert convention.state == State.READY
-    assert not convention.documents.filter(kind=ConventionDocument.Kind.PREPARED).exists()
 
 
 # --- signing in order ---------------------------------------------------------------------------
@@ -216,7 +89,7 @@ def test_full_flow_through_the_pages(client, side_a):
     for signature in signed:
         report = verify_pdf_bytes(bytes(signature.document.content))
         assert report.ok, report.summary
-    final = signatures.latest_document(convention)
+    final = rounds.latest_document(convention)
     report = verify_pdf_bytes(bytes(final.content))
     assert report.ok and report.known_reference == convention.reference
     assert [s.signer_name for s in report.signatures[1:]] == [s.signatory.full_name for s in signed]
@@ -228,7 +101,7 @@ def test_full_flow_through_the_pages(client, side_a):
     assert kinds.count(ConventionEvent.Kind.SIGNED) == 3
     assert kinds.count(ConventionEvent.Kind.REAUTHENTICATED) == 3
     assert kinds[-1] == ConventionEvent.Kind.COMPLETED
-    assert signatures.check_chain(convention) == []
+    assert evidence.check_chain(convention) == []
 
 
 def test_step_two_cannot_sign_before_step_one(client, side_a):
@@ -238,8 +111,8 @@ def test_step_two_cannot_sign_before_step_one(client, side_a):
     request = SignatureRequest(
         convention=convention,
         signatory=signatory,
-        prepared=signatures.current_round(convention),
-        token_hash=signatures.hash_token("jeton-etape-2"),
+        prepared=rounds.current_round(convention),
+        token_hash=sending.hash_token("jeton-etape-2"),
         expires_at=timezone.now() + timedelta(days=1),
     )
     request.save()
@@ -248,7 +121,7 @@ def test_step_two_cannot_sign_before_step_one(client, side_a):
     assert "pas encore votre tour" in text_of(page)
     response = client.post(
         reverse("signature_page", args=["jeton-etape-2"]),
-        {"read": "on", "document_sha256": signatures.latest_document(convention).sha256},
+        {"read": "on", "document_sha256": rounds.latest_document(convention).sha256},
     )
     assert response.status_code == 409 and "pas encore votre tour" in text_of(response)
     assert not Signature.objects.filter(convention=convention).exists()
@@ -281,7 +154,7 @@ def test_signing_requires_a_recent_authentication(client, side_a):
     token = links()[po.email]
     response = client.post(
         reverse("signature_page", args=[token]),
-        {"read": "on", "document_sha256": signatures.latest_document(convention).sha256},
+        {"read": "on", "document_sha256": rounds.latest_document(convention).sha256},
     )
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
     assert not Signature.objects.filter(convention=convention).exists()
@@ -289,8 +162,8 @@ def test_signing_requires_a_recent_authentication(client, side_a):
 
 def test_a_document_changed_since_it_was_shown_is_not_signed(side_a):
     convention = send_for_signature(side_a)
-    with pytest.raises(signatures.SigningRefused, match="Le document a changé"):
-        signatures.sign(
+    with pytest.raises(collecting.SigningRefused, match="Le document a changé"):
+        collecting.sign(
             request=open_request(convention, 1),
             by=side_a.users[Role.SIGNATORY],
             meta=meta(),
@@ -302,15 +175,15 @@ def test_a_document_changed_since_it_was_shown_is_not_signed(side_a):
 def test_signing_a_convention_that_left_the_signing_state_is_refused(side_a):
     convention = send_for_signature(side_a)
     request = open_request(convention, 1)
-    services.apply_transition(
+    workflow.apply_transition(
         convention=convention, name="cancel", by=side_a.users[Role.FPO_STAFF], comment="Motif"
     )
-    with pytest.raises(signatures.SigningRefused, match="n'est plus en signature"):
-        signatures.sign(
+    with pytest.raises(collecting.SigningRefused, match="n'est plus en signature"):
+        collecting.sign(
             request=request,
             by=side_a.users[Role.SIGNATORY],
             meta=meta(),
-            shown_sha256=signatures.latest_document(convention).sha256,
+            shown_sha256=rounds.latest_document(convention).sha256,
         )
 
 
@@ -333,16 +206,16 @@ def test_declining_sends_the_convention_back_to_review(client, side_a):
     ).exists()
     # The federation may approve again and send a new round.
     staff = side_a.users[Role.FPO_STAFF]
-    services.apply_transition(convention=convention, name="approve", by=staff)
-    services.apply_transition(convention=convention, name="send_for_signature", by=staff)
-    assert signatures.current_step(convention, signatures.current_round(convention)) == 1
+    workflow.apply_transition(convention=convention, name="approve", by=staff)
+    workflow.apply_transition(convention=convention, name="send_for_signature", by=staff)
+    assert rounds.current_step(convention, rounds.current_round(convention)) == 1
 
 
 def test_one_changed_byte_of_the_signed_convention_is_detected(side_a):
     convention = send_for_signature(side_a)
     for step in (1, 2, 3):
         sign_step(convention, step, side_a.users[SIGNERS[step]])
-    data = bytearray(signatures.latest_document(convention).content)
+    data = bytearray(rounds.latest_document(convention).content)
     position = data.index(b"stream\n") + 20  # inside the first content stream
     data[position] ^= 0x01
     report = verify_pdf_bytes(bytes(data))
@@ -387,7 +260,7 @@ def test_eid_uploads_that_do_not_fit_are_refused(client, side_a, eid, make, reas
     po = side_a.users[Role.SIGNATORY]
     token = links()[po.email]
     login_recently(client, po)
-    current = bytes(signatures.latest_document(convention).content)
+    current = bytes(rounds.latest_document(convention).content)
     response = client.post(reverse("signature_upload", args=[token]), {"document": _file(make(current, eid))})
     assert response.status_code == 400
     assert reason in text_of(response)
@@ -416,7 +289,7 @@ def _file(data: bytes):
 def test_the_evidence_chain_detects_an_altered_event(side_a):
     convention = send_for_signature(side_a)
     sign_step(convention, 1, side_a.users[Role.SIGNATORY])
-    assert signatures.check_chain(convention) == []
+    assert evidence.check_chain(convention) == []
     event = convention.events.get(kind=ConventionEvent.Kind.SIGNED)
     with pytest.raises(PermissionError):
         event.save()
@@ -427,7 +300,7 @@ def test_the_evidence_chain_detects_an_altered_event(side_a):
     table = ConventionEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET ip = %s WHERE id = %s", ["198.51.100.7", event.pk])  # noqa: S608
-    problems = signatures.check_chain(convention)
+    problems = evidence.check_chain(convention)
     assert problems == [f"Événement n° {event.sequence} : son contenu a été modifié."]
 
 
@@ -440,23 +313,4 @@ def test_the_evidence_certificate_lists_signatories_events_and_hashes(client, si
     text = " ".join(pdf_text(response.content).split())
     assert "Chaîne intacte" in text
     assert "192.0.2.1" in text
-    assert signatures.current_round(convention).sha256[:20] in text.replace(" ", "")
-
-
-def test_reminders_send_a_new_link_after_the_delay(side_a, settings):
-    settings.SIGNATURE_REMINDER_DAYS = 5
-    convention = send_for_signature(side_a)
-    po = side_a.users[Role.SIGNATORY]
-    old_token = links()[po.email]
-    call_command("send_signature_reminders", stdout=StringIO())
-    assert not [m for m in mail.outbox if m.subject.startswith("Rappel")]
-    SignatureRequest.objects.filter(convention=convention).update(sent_at=timezone.now() - timedelta(days=6))
-    mail.outbox.clear()
-    call_command("send_signature_reminders", stdout=StringIO())
-    assert [m.subject for m in mail.outbox] == [f"Rappel : convention {convention.reference} à signer"]
-    new_token = links()[po.email]
-    assert new_token != old_token
-    with pytest.raises(signatures.SigningRefused):
-        signatures.request_for_token(old_token)
-    assert signatures.request_for_token(new_token).signatory.step == 1
-    assert convention.events.latest("sequence").kind == ConventionEvent.Kind.REMINDED
+    assert rounds.current_round(convention).sha256[:20] in text.replace(" ", "")

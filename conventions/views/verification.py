@@ -14,8 +14,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from .verification import verify_pdf_bytes
-from .verification_forms import VerifyDocumentForm, too_big_message
+from ..forms.verification import VerifyDocumentForm, too_big_message
+from ..signatures.verification import verify_pdf_bytes
 
 RATE_LIMIT = 20  # verifications per client IP …
 RATE_WINDOW = 10 * 60  # … per 10 minutes

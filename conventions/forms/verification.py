@@ -1,3 +1,5 @@
+"""The public verification form: one PDF, checked in memory, never stored."""
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
 

@@ -1,7 +1,5 @@
-"""The verbs of conventions: create, complete, move through the workflow, amend, terminate.
-
-Every change of state goes through `apply_transition`: it checks the rule, locks the row,
-records the history, and queues the e-mails for after the commit."""
+"""Drafting conventions: creating them (one or many), the PO's and the federation's parts of the
+form, what is missing before review, amendments, and the history both keep."""
 
 from datetime import date, timedelta
 
@@ -12,11 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, OrganisingAuthority, Role, School, User
 
-from . import pdf, signatures
-from .models import (
+from ..models import (
     Convention,
     ConventionContact,
-    ConventionDocument,
     ConventionSignatory,
     ConventionSnapshot,
     ConventionTemplate,
@@ -24,12 +20,9 @@ from .models import (
     Party,
     ReferenceCounter,
     State,
-    TerminationNotice,
 )
-from .rendering import plain_text
-from .rules import actors_for, can_amend, can_edit_fpo_part, can_edit_po_part, can_manage_conventions
-from .tasks import send_transition_email
-from .workflow import TRANSITIONS, Actor, Transition
+from ..rendering import plain_text
+from ..rules import can_amend, can_edit_fpo_part, can_edit_po_part, can_manage_conventions
 
 STALE_MESSAGE = (
     "Quelqu'un d'autre a modifié cette convention pendant que vous la complétiez. Vos saisies sont "
@@ -139,7 +132,7 @@ def create_convention(
                 )
             )
         ConventionSignatory.objects.bulk_create(rows)
-        _record(convention, name="create", from_state="", to_state=State.DRAFT, by=by, comment="")
+        record_transition(convention, name="create", from_state="", to_state=State.DRAFT, by=by, comment="")
     return convention
 
 
@@ -214,16 +207,16 @@ def missing_for_review(convention: Convention) -> list[str]:
     return missing
 
 
-# --- The workflow -------------------------------------------------------------------------
+# --- History ------------------------------------------------------------------------------
 
 
-def _record(convention, *, name, from_state, to_state, by, comment) -> ConventionTransition:
+def record_transition(convention, *, name, from_state, to_state, by, comment) -> ConventionTransition:
     return ConventionTransition.objects.create(
         convention=convention, name=name, from_state=from_state, to_state=to_state, by=by, comment=comment
     )
 
 
-def _snapshot(convention: Convention, transition: ConventionTransition) -> None:
+def keep_snapshot(convention: Convention, transition: ConventionTransition) -> None:
     """Keeps the text as it stands, when it differs from the last kept version."""
     text = plain_text(convention)
     last = convention.snapshots.order_by("-number").first()
@@ -232,129 +225,6 @@ def _snapshot(convention: Convention, transition: ConventionTransition) -> None:
     ConventionSnapshot.objects.create(
         convention=convention, number=(last.number + 1 if last else 1), transition=transition, text=text
     )
-
-
-def store_document(convention: Convention, *, kind: str, content: bytes) -> ConventionDocument:
-    last = convention.documents.order_by("-revision").first()
-    return ConventionDocument.objects.create(
-        convention=convention,
-        revision=(last.revision + 1) if last else 0,
-        kind=kind,
-        content=content,
-        sha256=pdf.sha256(content),
-    )
-
-
-def apply_transition(
-    *, convention: Convention, name: str, by: User | None, comment: str = "", as_system: bool = False
-) -> Convention:
-    """Takes the workflow action `name`. Refused, changing nothing, if the action does not
-    exist, is not possible from the current state, or is not the user's to take."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ValidationError("Action inconnue.")
-    comment = comment.strip()
-    with transaction.atomic():
-        convention = (
-            Convention.objects.select_for_update(of=("self",))
-            .select_related("template", "federation", "organising_authority")
-            .get(pk=convention.pk)
-        )
-        actors = {Actor.SYSTEM} if as_system else actors_for(by, convention)
-        if not transition.actors & actors:
-            raise PermissionDenied(f"Vous ne pouvez pas « {transition.label.lower()} ».")
-        if convention.state not in transition.sources:
-            raise ValidationError(
-                f"Action impossible : la convention est « {convention.get_state_display().lower()} »."
-            )
-        if transition.comment_required and not comment:
-            raise ValidationError({"comment": "Indiquez le motif : il est communiqué à l'autre partie."})
-        _before(transition, convention, by=by, actors=actors, comment=comment)
-        source = convention.state
-        convention.state = transition.target
-        convention.lock_version += 1
-        convention.save(update_fields=["state", "lock_version", "signed_at", "updated_at"])
-        record = _record(
-            convention, name=name, from_state=source, to_state=transition.target, by=by, comment=comment
-        )
-        if name in ("submit", "approve"):
-            _snapshot(convention, record)
-        if name == "approve":
-            # The frozen text: its exact bytes are kept in the same transaction as the change,
-            # with the place of each signatory's box for the signature fields.
-            signatures.freeze(convention)
-        if name == "send_for_signature":
-            # The prepared document (fields + certification) and the first step's links.
-            signatures.start_signing(convention, by=by)
-        transaction.on_commit(lambda: send_transition_email.enqueue(transition_id=record.pk))
-    return convention
-
-
-def _before(transition: Transition, convention: Convention, *, by, actors, comment) -> None:
-    """What a transition requires or does beyond the change of state."""
-    if transition.name == "submit" and (missing := missing_for_review(convention)):
-        raise ValidationError("Avant de soumettre, complétez : " + ", ".join(missing) + ".")
-    if transition.name == "send_for_signature":
-        signatures.check_can_prepare(convention)
-    if transition.name == "complete_signatures":
-        # In force from the last signature.
-        convention.signed_at = signatures.last_signature_time(convention) or timezone.now()
-    if transition.name == "give_notice":
-        days = convention.template.termination_notice_days or 30
-        TerminationNotice.objects.create(
-            convention=convention,
-            party=Party.FPO if Actor.FPO in actors else Party.PO,
-            given_by=by,
-            reason=comment,
-            answer_deadline=timezone.localdate() + timedelta(days=days),
-        )
-    if transition.name in ("terminate", "maintain"):
-        notice = convention.termination_notices.filter(outcome="").order_by("-given_at").first()
-        if transition.name == "terminate":
-            if notice.party not in {Party.FPO if a == Actor.FPO else Party.PO for a in actors}:
-                raise PermissionDenied("Seule la partie qui a notifié la résiliation peut la prononcer.")
-            if not notice.answered_at and timezone.localdate() <= notice.answer_deadline:
-                raise ValidationError(
-                    f"L'autre partie peut répondre par écrit jusqu'au {notice.answer_deadline:%d/%m/%Y} : "
-                    "la résiliation ne peut être prononcée qu'après sa réponse ou cette date."
-                )
-        notice.outcome = (
-            TerminationNotice.Outcome.TERMINATED
-            if transition.name == "terminate"
-            else TerminationNotice.Outcome.MAINTAINED
-        )
-        notice.decided_at = timezone.now()
-        notice.save(update_fields=["outcome", "decided_at"])
-
-
-def answer_termination_notice(*, convention: Convention, by: User, answer: str) -> TerminationNotice:
-    """The other party's written answer to a notice of termination."""
-    answer = answer.strip()
-    if not answer:
-        raise ValidationError({"answer": "La réponse écrite ne peut pas être vide."})
-    with transaction.atomic():
-        convention = Convention.objects.select_for_update().get(pk=convention.pk)
-        notice = convention.termination_notices.filter(outcome="").order_by("-given_at").first()
-        if convention.state != State.TERMINATION_NOTICE or notice is None:
-            raise ValidationError("Aucune résiliation n'est en cours pour cette convention.")
-        answering = {Party.FPO if a == Actor.FPO else Party.PO for a in actors_for(by, convention)}
-        answering.discard(notice.party)
-        if not answering:
-            raise PermissionDenied("Seule l'autre partie répond à la notification de résiliation.")
-        if notice.answered_at:
-            raise ValidationError("L'autre partie a déjà répondu.")
-        notice.answer, notice.answered_by, notice.answered_at = answer, by, timezone.now()
-        notice.save(update_fields=["answer", "answered_by", "answered_at"])
-        record = _record(
-            convention,
-            name="answer_notice",
-            from_state=convention.state,
-            to_state=convention.state,
-            by=by,
-            comment=answer,
-        )
-        transaction.on_commit(lambda: send_transition_email.enqueue(transition_id=record.pk))
-    return notice
 
 
 def create_amendment(*, convention: Convention, by: User, ground: str) -> Convention:
@@ -408,7 +278,7 @@ def create_amendment(*, convention: Convention, by: User, ground: str) -> Conven
             )
             for c in convention.contacts.all()
         )
-        record = _record(
+        record = record_transition(
             amendment,
             name="create",
             from_state="",
@@ -416,15 +286,5 @@ def create_amendment(*, convention: Convention, by: User, ground: str) -> Conven
             by=by,
             comment=f"Avenant : {ground}",
         )
-        _snapshot(amendment, record)
+        keep_snapshot(amendment, record)
     return amendment
-
-
-def expire_conventions(*, today: date | None = None) -> list[str]:
-    """Signed conventions whose end date has passed become expired."""
-    today = today or timezone.localdate()
-    expired = []
-    for convention in Convention.objects.filter(state=State.SIGNED, end_date__lt=today):
-        apply_transition(convention=convention, name="expire", by=None, as_system=True)
-        expired.append(convention.reference)
-    return expired

@@ -18,15 +18,16 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.stamp import TextStampStyle
 from pypdf import PdfReader, PdfWriter
 
-from conventions import verification, verification_views
 from conventions.management.commands.create_signing_certificate import (
     issue_signing_certificate,
     make_ca,
     pkcs12_bytes,
 )
-from conventions.signing import prepare_for_signing
-from conventions.verification import UploadRefused, check_signatory_upload, verify_pdf_bytes
-from tests.conventions.test_signing import (
+from conventions.signatures import verification
+from conventions.signatures.crypto import prepare_for_signing
+from conventions.signatures.verification import UploadRefused, check_signatory_upload, verify_pdf_bytes
+from conventions.views import verification as verification_views
+from tests.conventions.signatures.test_crypto import (
     FIELDS,
     FPO_FIELD,
     PASSPHRASE,

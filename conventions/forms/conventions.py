@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import OrganisingAuthority, School
 
-from .models import Convention, ConventionSignatory, ConventionTemplate, State
+from ..models import Convention, ConventionSignatory, ConventionTemplate, State
 
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

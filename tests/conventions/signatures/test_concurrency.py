@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
-from conventions import signatures
 from conventions.models import ConventionEvent, Signature
-from tests.conventions.test_signatures_flow import meta, open_request, send_for_signature
+from conventions.services import collecting
+from conventions.signatures import evidence, rounds
+from tests.conventions.signatures.helpers import meta, open_request, send_for_signature
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,7 +26,7 @@ pytestmark = [
 def test_two_simultaneous_signatures_for_the_same_signatory_give_one(side_a):
     convention = send_for_signature(side_a)
     request = open_request(convention, 1)
-    shown = signatures.latest_document(convention).sha256
+    shown = rounds.latest_document(convention).sha256
     po = side_a.users[Role.SIGNATORY]
     barrier = threading.Barrier(2)
     results = []
@@ -33,9 +34,9 @@ def test_two_simultaneous_signatures_for_the_same_signatory_give_one(side_a):
     def sign():
         try:
             barrier.wait(timeout=10)
-            signatures.sign(request=request, by=po, meta=meta(), shown_sha256=shown)
+            collecting.sign(request=request, by=po, meta=meta(), shown_sha256=shown)
             results.append("signé")
-        except signatures.SigningRefused as refusal:
+        except collecting.SigningRefused as refusal:
             results.append(str(refusal))
         finally:
             connection.close()
@@ -46,9 +47,9 @@ def test_two_simultaneous_signatures_for_the_same_signatory_give_one(side_a):
     for thread in threads:
         thread.join(timeout=60)
 
-    assert sorted(results) == sorted(["signé", signatures.ALREADY_SIGNED]), results
+    assert sorted(results) == sorted(["signé", collecting.ALREADY_SIGNED]), results
     assert Signature.objects.filter(convention=convention).count() == 1
     assert (
         ConventionEvent.objects.filter(convention=convention, kind=ConventionEvent.Kind.SIGNED).count() == 1
     )
-    assert signatures.check_chain(convention) == []
+    assert evidence.check_chain(convention) == []

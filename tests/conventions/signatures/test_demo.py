@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import load_demo
-from conventions import signatures
 from conventions.demo import load_conventions_demo
 from conventions.models import Convention, ConventionEvent, Signature, State
-from conventions.verification import verify_pdf_bytes
+from conventions.signatures import evidence, rounds
+from conventions.signatures.verification import verify_pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,10 @@ def test_the_seed_convention_is_really_signed_by_its_three_signatories(demo, tmp
         "r.galluccio@pilotis.example",
     ]
     assert convention.signed_at == signed.last().signed_at
-    final = signatures.latest_document(convention)
+    final = rounds.latest_document(convention)
     report = verify_pdf_bytes(bytes(final.content))
     assert report.ok and report.trust_checked and report.known_reference == convention.reference
-    assert signatures.check_chain(convention) == []
+    assert evidence.check_chain(convention) == []
     assert convention.events.last().kind == ConventionEvent.Kind.COMPLETED
 
     # `verify_pdf` agrees; so does pyHanko's own command line (pyhanko-cli, a dev dependency),
@@ -62,10 +62,10 @@ def test_the_seed_convention_is_really_signed_by_its_three_signatories(demo, tmp
 def test_one_convention_is_half_signed_and_one_awaits_its_first_signature(demo):
     in_signature = {}
     for convention in Convention.objects.filter(state=State.SIGNING):
-        prepared = signatures.current_round(convention)
+        prepared = rounds.current_round(convention)
         in_signature[convention.reference] = (
             Signature.objects.filter(prepared=prepared).count(),
-            signatures.current_step(convention, prepared),
+            rounds.current_step(convention, prepared),
         )
     # The README names them: CECP-<year>-0003 half-signed (the PO's two signatories; the
     # federation's, Fanny Constant, next), CECP-<year>-0019 awaiting its first signature.
@@ -74,5 +74,5 @@ def test_one_convention_is_half_signed_and_one_awaits_its_first_signature(demo):
         "0019": (0, 1),
     }, in_signature
     half = Convention.objects.get(reference__endswith="-0003", federation__code__iexact="cecp")
-    waiting = signatures.status(half)
+    waiting = rounds.status(half)
     assert [item.signatory.email for item in waiting if item.waiting] == ["f.constant@pilotis.example"]

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 
 from accounts.models import OrganisingAuthority, School
+from core import jobs
 from core.imports import TableImportError, read_table
+from core.models import Job
 
-from .models import BulkCreation, ConventionTemplate, Party
-from .services import check_parties, create_convention
+from ..models import ConventionTemplate, Party
+from .drafting import check_parties, create_convention
 
 COLUMNS = ("po", "ecoles", "signataires")
 
@@ -139,36 +142,68 @@ def plan_from_rows(
     return planned
 
 
-def check_job_rows(job: BulkCreation) -> None:
+KIND = "conventions.bulk_creation"
+
+
+def new_job(*, template: ConventionTemplate, rows: list[dict], by) -> Job:
+    """A batch of checked rows, waiting to be created (by the background task)."""
+    return jobs.create_job(kind=KIND, by=by, params={"template": template.pk, "rows": rows})
+
+
+def job_template(job: Job) -> ConventionTemplate:
+    return ConventionTemplate.objects.get(pk=job.params["template"])
+
+
+def run_bulk_job(*, job: Job) -> Job:
+    """All or nothing: the batch's conventions are created in one transaction; the progress
+    of the checks before it is saved row by row so that the page can show it."""
+
+    def work(job: Job) -> dict:
+        template = job_template(job)
+        try:
+            check_job_rows(job, template)
+            with transaction.atomic():
+                references = run_bulk_creation(job, template)
+        except ValidationError as error:
+            raise jobs.JobRefused(error.messages) from None
+        return {"references": references}
+
+    return jobs.run(job, work)
+
+
+def check_job_rows(job: Job, template: ConventionTemplate) -> None:
     """Checks the job's rows again against the database as it is now, saving the progress
     row by row (outside the creation's transaction, so the page can show it)."""
-    pos = OrganisingAuthority.objects.in_bulk({row["po"] for row in job.rows})
-    schools = School.objects.in_bulk({pk for row in job.rows for pk in row["schools"]})
-    for done, row in enumerate(job.rows, start=1):
+    rows = job.params["rows"]
+    pos = OrganisingAuthority.objects.in_bulk({row["po"] for row in rows})
+    schools = School.objects.in_bulk({pk for row in rows for pk in row["schools"]})
+    for done, row in enumerate(rows, start=1):
         if row["po"] not in pos or any(pk not in schools for pk in row["schools"]):
             raise ValidationError(
                 f"Ligne {row['line']} : le pouvoir organisateur ou une école n'existe plus."
             )
         try:
             check_parties(
-                template=job.template,
+                template=template,
                 organising_authority=pos[row["po"]],
                 schools=[schools[pk] for pk in row["schools"]],
             )
         except ValidationError as error:
             raise ValidationError(f"Ligne {row['line']} : {' '.join(error.messages)}") from None
-        job.done = done
-        job.save(update_fields=["done"])
+        jobs.report_progress(
+            job, percent=round(100 * done / len(rows)), stage=f"vérification {done} / {len(rows)}"
+        )
 
 
-def run_bulk_creation(job: BulkCreation) -> list[str]:
-    """Creates the job's conventions; called inside one transaction by the task."""
-    pos = OrganisingAuthority.objects.in_bulk({row["po"] for row in job.rows})
-    schools = School.objects.in_bulk({pk for row in job.rows for pk in row["schools"]})
+def run_bulk_creation(job: Job, template: ConventionTemplate) -> list[str]:
+    """Creates the job's conventions; called inside one transaction by `run_bulk_job`."""
+    rows = job.params["rows"]
+    pos = OrganisingAuthority.objects.in_bulk({row["po"] for row in rows})
+    schools = School.objects.in_bulk({pk for row in rows for pk in row["schools"]})
     references = []
-    for row in job.rows:
+    for row in rows:
         convention = create_convention(
-            template=job.template,
+            template=template,
             organising_authority=pos[row["po"]],
             schools=[schools[pk] for pk in row["schools"]],
             by=job.created_by,

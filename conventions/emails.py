@@ -1,0 +1,105 @@
+"""The e-mails of conventions, sent in the background (django-tasks): after each step of the
+workflow, a signatory's personal link, the signed convention. Services queue them with
+`transaction.on_commit`."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from accounts.models import Membership, Role, User
+
+from .models import Convention, ConventionTransition, SignatureRequest
+from .workflow import TRANSITIONS, Actor
+
+
+def recipients(convention, actors) -> list[str]:
+    """The people a step concerns: the federation's staff, the PO's référents."""
+    roles = {Actor.FPO: ("federation", Role.FPO_STAFF), Actor.PO: ("organising_authority", Role.PO_REFERENT)}
+    emails = set()
+    for actor in actors:
+        if actor in roles:
+            field, role = roles[actor]
+            organisation = getattr(convention, f"{field}_id")
+            emails.update(
+                Membership.objects.filter(role=role, **{field: organisation}).values_list(
+                    "user__email", flat=True
+                )
+            )
+    return sorted(emails)
+
+
+@task()
+def send_transition_email(*, transition_id: int) -> None:
+    record = ConventionTransition.objects.select_related(
+        "convention__organising_authority", "convention__federation", "by"
+    ).get(pk=transition_id)
+    transition = TRANSITIONS.get(record.name)
+    actors = transition.notify if transition else {Actor.FPO, Actor.PO}
+    to = [
+        email for email in recipients(record.convention, actors) if not record.by or email != record.by.email
+    ]
+    if not to:
+        return
+    context = {
+        "record": record,
+        "convention": record.convention,
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse("convention_detail", args=[record.convention.reference]),
+    }
+    send_mail(
+        subject=render_to_string("email/convention_transition_subject.txt", context).strip(),
+        message=render_to_string("email/convention_transition_body.txt", context),
+        from_email=None,
+        recipient_list=to,
+    )
+
+
+@task()
+def send_signature_request_email(*, request_id: int, link: str, reminder: bool = False) -> None:
+    """A signatory's personal link (first sending or reminder)."""
+    request = SignatureRequest.objects.select_related(
+        "signatory", "convention__federation", "convention__organising_authority"
+    ).get(pk=request_id)
+    signatory = request.signatory
+    if not signatory.email:
+        return
+    context = {
+        "request": request,
+        "signatory": signatory,
+        "convention": request.convention,
+        "link": link,
+        "reminder": reminder,
+        "has_account": User.objects.filter(email__iexact=signatory.email).exists(),
+        "login": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+    }
+    send_mail(
+        subject=render_to_string("email/signature_request_subject.txt", context).strip(),
+        message=render_to_string("email/signature_request_body.txt", context),
+        from_email=None,
+        recipient_list=[signatory.email],
+    )
+
+
+@task()
+def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
+    """Everybody concerned gets the link to the signed PDF."""
+    convention = Convention.objects.select_related("federation", "organising_authority").get(pk=convention_id)
+    to = set(recipients(convention, {Actor.FPO, Actor.PO}))
+    to.update(email for email in convention.signatories.values_list("email", flat=True) if email)
+    if not to:
+        return
+    base = settings.SITE_URL.rstrip("/")
+    context = {
+        "convention": convention,
+        "link": base + reverse("convention_document", args=[convention.reference, revision]),
+        "evidence": base + reverse("convention_evidence", args=[convention.reference]),
+        "verify": base + reverse("verify_document"),
+    }
+    send_mail(
+        subject=render_to_string("email/signature_completed_subject.txt", context).strip(),
+        message=render_to_string("email/signature_completed_body.txt", context),
+        from_email=None,
+        recipient_list=sorted(to),
+    )

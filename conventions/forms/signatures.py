@@ -1,0 +1,27 @@
+"""The signatory's forms: sign, upload a document signed with one's own certificate, decline."""
+
+from django import forms
+
+
+class SignForm(forms.Form):
+    read = forms.BooleanField(
+        label="J'ai lu l'intégralité de la convention",
+        error_messages={"required": "Cochez la case pour confirmer que vous avez lu toute la convention."},
+    )
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class UploadForm(forms.Form):
+    document = forms.FileField(
+        label="PDF signé avec votre carte d'identité électronique",
+        error_messages={"required": "Choisissez le fichier PDF signé."},
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif du refus",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif de votre refus : il est communiqué à la fédération."},
+    )

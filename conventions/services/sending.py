@@ -1,0 +1,168 @@
+"""Sending a convention for signature: the prepared document (one field per signatory, the
+platform's certification), the signatories' personal links in the template's order, and the
+reminders. Only a hash of each link's token is kept."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..emails import send_signature_request_email
+from ..models import Convention, ConventionDocument, SignatureRequest, State
+from ..signatures.crypto import SignatureFieldSpec, prepare_for_signing, signing_is_configured
+from ..signatures.evidence import Kind, record_event
+from ..signatures.rounds import current_step, pending_signatories
+from .documents import freeze, store_document
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_days() -> int:
+    return getattr(settings, "SIGNATURE_LINK_DAYS", 14)
+
+
+def reminder_days() -> int:
+    return getattr(settings, "SIGNATURE_REMINDER_DAYS", 5)
+
+
+def check_can_prepare(convention: Convention) -> None:
+    """Refused before anything is prepared when the server cannot seal, or nobody would sign."""
+    if not signing_is_configured():
+        raise ValidationError(
+            "La signature électronique n'est pas configurée sur ce serveur (certificat de cachet "
+            "absent) : la convention ne peut pas être envoyée en signature."
+        )
+    if not convention.signatories.exists():
+        raise ValidationError(
+            "La convention n'a aucun signataire : elle ne peut pas être envoyée en signature."
+        )
+
+
+def start_signing(convention: Convention, *, by) -> ConventionDocument:
+    """Prepares the frozen PDF (one field per signatory, the platform's certification), stores
+    it, and sends the first step's links. Runs inside `apply_transition`'s transaction."""
+    frozen = convention.documents.filter(kind=ConventionDocument.Kind.FROZEN).order_by("-revision").first()
+    if frozen is None:
+        frozen = freeze(convention)
+    boxes = {field["name"]: field for field in frozen.fields or []}
+    specs = []
+    for signatory in convention.signatories.order_by("step", "position"):
+        field = boxes.get(signatory.field_name)
+        specs.append(
+            SignatureFieldSpec(signatory.field_name, page=field["page"], box=tuple(field["box"]))
+            if field
+            else SignatureFieldSpec(signatory.field_name, page=-1, box=None)
+        )
+    prepared = store_document(
+        convention,
+        kind=ConventionDocument.Kind.PREPARED,
+        content=prepare_for_signing(bytes(frozen.content), fields=specs),
+    )
+    record_event(
+        convention,
+        kind=Kind.PREPARED,
+        actor=by,
+        document_sha256=prepared.sha256,
+        detail=f"Révision {prepared.revision} : {len(specs)} champ(s) de signature, certification de la plateforme.",
+    )
+    send_links(convention, prepared)
+    return prepared
+
+
+def _new_token(request: SignatureRequest) -> str:
+    token = secrets.token_urlsafe(32)
+    request.token_hash = hash_token(token)
+    request.expires_at = timezone.now() + timedelta(days=link_days())
+    return token
+
+
+def signing_link(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("signature_page", args=[token])
+
+
+def send_links(convention: Convention, prepared: ConventionDocument) -> list[SignatureRequest]:
+    """A link for each signatory of the current step who has none yet."""
+
+    step = current_step(convention, prepared)
+    if step is None:
+        return []
+    made = []
+    for signatory in pending_signatories(convention, prepared):
+        if (
+            signatory.step != step
+            or SignatureRequest.objects.filter(
+                prepared=prepared, signatory=signatory, used_at__isnull=True, revoked_at__isnull=True
+            ).exists()
+        ):
+            continue
+        request = SignatureRequest(convention=convention, signatory=signatory, prepared=prepared)
+        token = _new_token(request)
+        request.sent_at = timezone.now()
+        request.save()
+        record_event(
+            convention,
+            kind=Kind.SENT,
+            signatory=signatory,
+            document_sha256=prepared.sha256,
+            detail=f"Lien envoyé à {signatory.email}"
+            if signatory.email
+            else "Aucune adresse e-mail : lien non envoyé",
+        )
+        if signatory.email:
+            link = signing_link(token)
+            transaction.on_commit(
+                lambda pk=request.pk, link=link: send_signature_request_email.enqueue(
+                    request_id=pk, link=link
+                )
+            )
+        made.append(request)
+    return made
+
+
+def send_reminders(*, now=None) -> int:
+    """A new link (the old one stops working) to each signatory whose turn it is and who has
+    not acted for SIGNATURE_REMINDER_DAYS days, or whose link expired."""
+    now = now or timezone.now()
+    due = now - timedelta(days=reminder_days())
+    count = 0
+    open_requests = SignatureRequest.objects.filter(
+        convention__state=State.SIGNING, used_at__isnull=True, revoked_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(open_requests):
+        with transaction.atomic():
+            request = SignatureRequest.objects.select_related("signatory", "prepared").get(pk=pk)
+            convention = Convention.objects.select_for_update().get(pk=request.convention_id)
+            last_sent = request.last_reminded_at or request.sent_at or request.created_at
+            if (
+                convention.state != State.SIGNING
+                or request.used_at
+                or request.revoked_at
+                or not request.signatory.email
+                or (last_sent > due and request.expires_at > now)
+            ):
+                continue
+            token = _new_token(request)
+            request.last_reminded_at = now
+            request.save(update_fields=["token_hash", "expires_at", "last_reminded_at"])
+            record_event(
+                convention,
+                kind=Kind.REMINDED,
+                signatory=request.signatory,
+                document_sha256=request.prepared.sha256,
+                detail=f"Rappel envoyé à {request.signatory.email}",
+            )
+            link = signing_link(token)
+            transaction.on_commit(
+                lambda pk=request.pk, link=link: send_signature_request_email.enqueue(
+                    request_id=pk, link=link, reminder=True
+                )
+            )
+            count += 1
+    return count

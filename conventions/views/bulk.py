@@ -1,0 +1,94 @@
+"""Creating conventions in bulk: one per school of a PO, or from a file; the job's progress."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import OrganisingAuthority, School
+from core.models import Job
+
+from ..forms.conventions import CreateConventionForm, ImportConventionsForm
+from ..rules import managed_federations
+from ..services import bulk
+from ..tasks import create_conventions_in_bulk
+
+
+@require_http_methods(["GET", "POST"])
+def convention_create(request):
+    federations = managed_federations(request.user)
+    if not federations.exists():
+        raise PermissionDenied
+    form = CreateConventionForm(request.POST or None, federations=federations, user=request.user)
+    planned = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        po = data["organising_authority"]
+        schools = po.schools.filter(federation=data["template"].federation).order_by("name")
+        try:
+            planned = bulk.plan_for_po_schools(
+                template=data["template"], organising_authority=po, schools=schools
+            )
+            if not planned or not any(p.schools for p in planned):
+                raise ValidationError("Toutes les écoles de ce PO ont déjà une convention de ce modèle.")
+        except ValidationError as error:
+            form.add_error(None, error)
+            planned = None
+        else:
+            if "confirm" in request.POST:
+                rows = [{**p.as_row(), "start_date": None} for p in planned]
+                return _start_job(request, data["template"], rows)
+    return render(request, "conventions/convention_create.html", {"form": form, "planned": planned})
+
+
+@require_http_methods(["GET", "POST"])
+def convention_import(request):
+    federations = managed_federations(request.user)
+    if not federations.exists():
+        raise PermissionDenied
+    if request.method == "POST" and "job_rows" in request.POST:
+        job = get_object_or_404(
+            Job.objects.started_by(request.user).filter(kind=bulk.KIND, status=Job.Status.PENDING),
+            pk=request.POST["job_rows"],
+        )
+        create_conventions_in_bulk.enqueue(job_id=job.pk)
+        return redirect("bulk_creation", pk=job.pk)
+    form = ImportConventionsForm(request.POST or None, request.FILES or None, federations=federations)
+    errors, job = [], None
+    if request.method == "POST" and form.is_valid():
+        template = form.cleaned_data["template"]
+        upload = form.cleaned_data["file"]
+        try:
+            rows = bulk.read_rows(upload.name, upload.read())
+            planned = bulk.plan_from_rows(
+                template=template,
+                rows=rows,
+                visible_pos=OrganisingAuthority.objects.visible_to(request.user).filter(
+                    federations=template.federation
+                ),
+                visible_schools=School.objects.visible_to(request.user),
+            )
+        except bulk.BulkError as error:
+            errors = error.errors
+        else:
+            job = bulk.new_job(template=template, rows=[p.as_row() for p in planned], by=request.user)
+            job.planned = planned
+    return render(
+        request,
+        "conventions/convention_import.html",
+        {"form": form, "errors": errors, "job": job},
+        status=400 if errors else 200,
+    )
+
+
+def _start_job(request, template, rows):
+    job = bulk.new_job(template=template, rows=rows, by=request.user)
+    create_conventions_in_bulk.enqueue(job_id=job.pk)
+    return redirect("bulk_creation", pk=job.pk)
+
+
+def bulk_creation(request, pk):
+    job = get_object_or_404(Job.objects.started_by(request.user).filter(kind=bulk.KIND), pk=pk)
+    template = "conventions/bulk_creation.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, {"job": job, "template": bulk.job_template(job)})

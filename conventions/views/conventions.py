@@ -1,0 +1,121 @@
+"""The conventions a user sees: the list, a convention's page, its PDF and stored documents."""
+
+import difflib
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from ..exports import export_response
+from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm, ConventionFilterForm
+from ..models import Convention
+from ..rendering import document_context, text_version
+from ..rules import (
+    actors_for,
+    allowed_transitions,
+    can_amend,
+    can_edit_fpo_part,
+    can_edit_po_part,
+    can_manage_conventions,
+    may_answer_notice,
+)
+from ..services.documents import current_pdf
+from ..signatures import rounds
+
+CONVENTIONS_PER_PAGE = 25
+
+
+def visible_convention(request, reference):
+    """The convention if the user may see it, else a 404 (never a leak)."""
+    return get_object_or_404(
+        Convention.objects.visible_to(request.user).select_related(
+            "template", "federation", "organising_authority", "amendment_of", "template__annex_framework"
+        ),
+        reference=reference,
+    )
+
+
+# --- List and detail ----------------------------------------------------------------------
+
+
+def convention_list(request):
+    conventions = Convention.objects.visible_to(request.user)
+    years = sorted({d.year for d in conventions.dates("created_at", "year")}, reverse=True)
+    form = ConventionFilterForm(request.GET or None, user=request.user, years=years)
+    conventions = form.filter(conventions).for_list().order_by("-created_at", "-reference")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return export_response(conventions, request.GET["format"])
+    page = Paginator(conventions, CONVENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": can_manage_conventions(request.user),
+    }
+    return render(request, "conventions/convention_list.html", context)
+
+
+def _diff(older: str, newer: str) -> list[tuple[str, str]]:
+    """The changed lines between two versions of the text, with a line of context."""
+    a, b = older.splitlines(), newer.splitlines()
+    lines = []
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(1):
+        if lines:
+            lines.append(("gap", "…"))
+        for op, i1, i2, j1, j2 in group:
+            if op == "equal":
+                lines.extend(("same", line) for line in a[i1:i2])
+            else:
+                lines.extend(("removed", line) for line in a[i1:i2])
+                lines.extend(("added", line) for line in b[j1:j2])
+    return lines
+
+
+def convention_detail(request, reference):
+    convention = visible_convention(request, reference)
+    actors = actors_for(request.user, convention)
+    snapshots = list(convention.snapshots.order_by("number"))
+    diffs = [
+        {"older": older, "newer": newer, "lines": _diff(older.text, newer.text)}
+        for older, newer in zip(snapshots, snapshots[1:], strict=False)
+    ]
+    notice = convention.termination_notices.filter(outcome="").first()
+    answering = notice and may_answer_notice(actors, notice)
+    context = {
+        "convention": convention,
+        "doc": document_context(convention),
+        "transitions": allowed_transitions(request.user, convention, actors),
+        "history": convention.transitions.select_related("by").order_by("-at", "-pk"),
+        "diffs": list(reversed(diffs)),
+        "documents": convention.documents.defer("content").order_by("-revision"),
+        "amendments": convention.amendments.order_by("reference"),
+        "notice": notice,
+        "answer_form": AnswerForm() if answering else None,
+        "amendment_form": AmendmentForm(convention=convention)
+        if can_amend(request.user, convention)
+        else None,
+        "can_edit": can_edit_po_part(request.user, convention) or can_edit_fpo_part(request.user, convention),
+        "comment_form": CommentForm(),
+        "version": text_version(convention),
+        "signature_statuses": rounds.status(convention),
+    }
+    return render(request, "conventions/convention_detail.html", context)
+
+
+def convention_pdf(request, reference):
+    convention = visible_convention(request, reference)
+    content, document = current_pdf(convention)
+    response = HttpResponse(content, content_type="application/pdf")
+    suffix = "" if document else "-projet"
+    response["Content-Disposition"] = f'attachment; filename="{convention.reference}{suffix}.pdf"'
+    return response
+
+
+def document_download(request, reference, revision: int):
+    convention = visible_convention(request, reference)
+    document = get_object_or_404(convention.documents, revision=revision)
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{convention.reference}-r{revision}.pdf"'
+    return response

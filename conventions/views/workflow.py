@@ -1,0 +1,67 @@
+"""The workflow actions on a convention's page: a transition, the written answer to a notice of
+termination, an amendment."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm
+from ..rules import can_amend
+from ..services import drafting, workflow
+from .conventions import visible_convention
+
+
+@require_POST
+def convention_transition(request, reference, name):
+    convention = visible_convention(request, reference)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["comment"]))
+        return redirect(convention)
+    try:
+        workflow.apply_transition(convention=convention, name=name, by=request.user, comment=comment)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "Action non permise.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        convention.refresh_from_db()
+        messages.success(
+            request, f"La convention est désormais « {convention.get_state_display().lower()} »."
+        )
+    return redirect(convention)
+
+
+@require_POST
+def convention_answer(request, reference):
+    convention = visible_convention(request, reference)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.answer_termination_notice(
+                convention=convention, by=request.user, answer=form.cleaned_data["answer"]
+            )
+            messages.success(request, "Votre réponse écrite est enregistrée et transmise à l'autre partie.")
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(convention)
+
+
+@require_POST
+def convention_amend(request, reference):
+    convention = visible_convention(request, reference)
+    if not can_amend(request.user, convention):
+        raise PermissionDenied
+    form = AmendmentForm(request.POST, convention=convention)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un des motifs prévus par la convention.")
+        return redirect(convention)
+    amendment = drafting.create_amendment(
+        convention=convention, by=request.user, ground=form.cleaned_data["ground"]
+    )
+    messages.success(request, f"L'avenant {amendment.reference} est créé : complétez-le puis soumettez-le.")
+    return redirect(amendment)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from conventions.models import Convention, FrameworkNode, State
 
-from . import services
 from .catalogue import load_catalogues, load_steps
 from .models import (
     Accompaniment,
@@ -36,6 +35,7 @@ from .models import (
     add_months,
     school_year_of,
 )
+from .services.accompaniment import start_accompaniment
 
 # When each step starts, in months after the start of the accompaniment (CECP art. 3:
 # step 1 from March of year 0, step 2 from August, step 3 from December, step 4 from
@@ -173,9 +173,7 @@ def _accompany(school, convention, today: date) -> Accompaniment:
     started_on = add_months(today.replace(day=1), -(STEP_OFFSETS[step] + rng.randint(2, 5)))
     if step == 5:
         started_on = date(2023, 3, 1) if rng.random() < 0.6 else date(2023, 9, 1)
-    accompaniment = services.start_accompaniment(
-        school=school, convention=convention, by=None, started_on=started_on
-    )
+    accompaniment = start_accompaniment(school=school, convention=convention, by=None, started_on=started_on)
 
     advisers = list(
         Membership.objects.filter(role=Role.FPO_ADVISER, federation=convention.federation_id).values_list(

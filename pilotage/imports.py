@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from import_export import fields, widgets
 from import_export.results import RowResult
 from tablib import Dataset
 
 from accounts.imports import SchoolImportError, import_all_or_nothing, read_table
-from accounts.models import Role, User, _membership_ids
+from accounts.models import User
 from accounts.resources import (
     AllOrNothingResource,
     FaseWidget,
@@ -24,7 +23,8 @@ from accounts.resources import (
     simplify,
 )
 
-from .models import Indicator, IndicatorValue, Plan
+from .models import Indicator, IndicatorValue
+from .rules import plans_open_to_values_of
 
 IndicatorImportError = SchoolImportError
 
@@ -39,21 +39,6 @@ COLUMN_ALIASES = {
     "valeur": "value",
 }
 REQUIRED_COLUMNS = ["FASE", "indicator", "year", "value"]
-
-
-def plans_open_to_values_of(user: User):
-    """The plans whose indicator values `user` may record: federation staff for their
-    federation's schools, a PO référent for the PO's, a direction for its school."""
-    plans = Plan.objects.filter(accompaniment__closed_on__isnull=True)
-    if user.is_superuser:
-        return plans
-    return plans.filter(
-        Q(accompaniment__federation__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
-        | Q(
-            school__organising_authority__in=_membership_ids(user, "organising_authority", [Role.PO_REFERENT])
-        )
-        | Q(school__in=_membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
-    )
 
 
 class SchoolYearWidget(widgets.Widget):

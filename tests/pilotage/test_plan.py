@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from pilotage import services
 from pilotage.models import Evaluation, Indicator, IndicatorValue, Plan, SchoolObjective, Strategy
+from pilotage.services.plans import save_indicator
 from tests.pilotage.factories import improvement_goals, objective_with_indicator
 from tests.utils import text_of
 
@@ -105,7 +105,7 @@ def test_a_rising_indicator_cannot_aim_below_its_baseline(client, referent_a, ac
 def test_a_falling_indicator_cannot_aim_above_and_the_database_agrees(accompaniment_a, referent_a):
     objective = objective_with_indicator(accompaniment_a).objective
     with pytest.raises(ValidationError, match="doit diminuer"):
-        services.save_indicator(
+        save_indicator(
             objective=objective, by=referent_a, name="Absences", direction="fall", baseline=10, target=12
         )
     with pytest.raises(IntegrityError):

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Federation
-from pilotage import report
-from pilotage.dashboards import current_school_year
+from pilotage.dashboards import report
+from pilotage.dashboards.queries import current_school_year
 from pilotage.models import school_year_label
 
 

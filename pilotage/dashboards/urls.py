@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views as views
+from . import views
 
 urlpatterns = [
     path("pilotage/conseiller/", views.adviser_dashboard, name="pilotage_adviser_dashboard"),

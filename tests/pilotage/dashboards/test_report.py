@@ -13,9 +13,20 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Federation, Role, User
-from pilotage import report, tasks
-from pilotage.dashboards import current_school_year, school_year_bounds
+from config.demo import load_full_demo
+from pilotage import tasks
+from pilotage.dashboards import report
+from pilotage.dashboards.queries import (
+    current_school_year,
+    federation_school_rows,
+    federation_schools,
+    period_for,
+    school_year_bounds,
+    steps_by_wave,
+)
+from pilotage.demo import DEMO_YEARS, load_pilotage_demo
 from pilotage.models import (
+    Accompaniment,
     ActionRecord,
     EngagementCheck,
     Evaluation,
@@ -23,8 +34,9 @@ from pilotage.models import (
     ObjectiveStatus,
     Plan,
     SchoolObjective,
+    StepEntry,
 )
-from tests.accounts.factories import SchoolFactory
+from tests.accounts.factories import MembershipFactory, SchoolFactory, UserFactory
 from tests.pilotage.factories import ActionRecordFactory, ActionTypeFactory, accompany
 from tests.utils import text_of
 
@@ -242,7 +254,6 @@ def test_the_page_produces_the_report_in_the_background(client, year_of_a):
 
 
 def _other_staff(side):
-    from tests.accounts.factories import MembershipFactory, UserFactory
 
     user = UserFactory(two_factor=True)
     MembershipFactory(user=user, role=Role.FPO_STAFF, federation=side.federation)
@@ -303,9 +314,6 @@ def test_the_form_refuses_what_it_does_not_offer(client, side_a, side_b, data):
 def test_the_demo_report_of_cpeons_matches_its_dashboard(client, tmp_path):
     """The issue's check: `yearly_report --federation CPEONS --year <a demo year>` writes one row
     per demo school of CPEONS, with the counts the pages show."""
-    from config.demo import load_full_demo
-    from pilotage.dashboards import federation_schools
-    from pilotage.demo import DEMO_YEARS, load_pilotage_demo
 
     load_full_demo()
     load_pilotage_demo()
@@ -338,9 +346,6 @@ def test_the_steps_chart_counts_the_steps_the_rows_show(year_of_a):
     """The chart of schools by step and wave is worked out apart from the rows: the same
     accompaniment and step must come out, a closed older accompaniment notwithstanding."""
     from collections import Counter
-
-    from pilotage.dashboards import federation_school_rows, period_for, steps_by_wave
-    from pilotage.models import Accompaniment, StepEntry
 
     side = year_of_a
     start, _ = school_year_bounds(LAST_YEAR)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-import rules
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -38,7 +37,6 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import (
-    Federation,
     Membership,
     OrganisingAuthority,
     Role,
@@ -83,49 +81,6 @@ MONTH_NAMES = [
 ]
 # An adviser without a profile is counted as one full-time equivalent.
 DEFAULT_FTE = Decimal("1.00")
-
-
-# --- Who sees which dashboard ----------------------------------------------------------------
-
-
-def _roles(user) -> frozenset:
-    """The user's roles, read once per user object (the menu asks several rules per page)."""
-    roles = getattr(user, "_pilotage_roles", None)
-    if roles is None:
-        roles = frozenset(user.memberships.values_list("role", flat=True))
-        user._pilotage_roles = roles
-    return roles
-
-
-@rules.predicate
-def works_as_adviser(user):
-    # Only advisers are assigned schools (the assignment service insists on it).
-    return user.is_authenticated and (user.is_superuser or Role.FPO_ADVISER in _roles(user))
-
-
-@rules.predicate
-def is_federation_staff(user):
-    return user.is_authenticated and (user.is_superuser or Role.FPO_STAFF in _roles(user))
-
-
-@rules.predicate
-def follows_schools(user):
-    return user.is_authenticated and (
-        user.is_superuser or bool(_roles(user) & {Role.PO_REFERENT, Role.SCHOOL_DIRECTION})
-    )
-
-
-rules.add_perm("pilotage.view_adviser_dashboard", works_as_adviser)
-rules.add_perm("pilotage.view_federation_dashboard", is_federation_staff)
-rules.add_perm("pilotage.produce_yearly_report", is_federation_staff)
-rules.add_perm("pilotage.view_po_dashboard", follows_schools)
-
-
-def staff_federations(user):
-    """The federations whose dashboard and report `user` may see."""
-    if user.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(pk__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
 
 
 @contextmanager

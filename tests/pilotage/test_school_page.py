@@ -195,3 +195,14 @@ def test_staff_assign_the_federations_advisers_only(
         assign_advisers(accompaniment=accompaniment_a, advisers=[side_b.users[Role.FPO_ADVISER]], by=staff_a)
     response = client.post(url, {"advisers": [side_b.users[Role.FPO_ADVISER].pk]})
     assert "Sélectionnez un choix valide" in text_of(response)
+
+
+def test_the_page_shows_the_running_accompaniment_before_a_closed_one(client, side_a, staff_a):
+    """On every database: PostgreSQL sorts an empty closing date last unless told otherwise."""
+    closed = accompany(side_a, started_on=timezone.localdate() - timedelta(days=400))
+    closed.closed_on = timezone.localdate() - timedelta(days=40)
+    closed.save(update_fields=["closed_on"])
+    running = accompany(side_a)
+    client.force_login(staff_a)
+    response = client.get(side_a.school.get_absolute_url())
+    assert response.context["pilotage"]["accompaniment"] == running

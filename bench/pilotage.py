@@ -15,7 +15,7 @@ from django.test import Client
 
 from accounts.models import Federation, Membership, Role, User
 from pilotage.dashboards import report
-from pilotage.dashboards.queries import current_school_year
+from pilotage.dashboards.periods import current_school_year
 
 # The federation measured: the largest one of the world (about 42 % of the schools).
 FEDERATION = "CECP"

@@ -3,8 +3,6 @@ once an administrator gives them access to the admin, edits its own catalogue of
 
 from django.contrib import admin
 
-from accounts.models import Federation, Role
-
 from .models import (
     Accompaniment,
     ActionRecord,
@@ -24,6 +22,7 @@ from .models import (
     Step,
     StepEntry,
     Strategy,
+    staff_federations,
 )
 
 
@@ -36,10 +35,6 @@ class StepAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def _staff_federations(user):
-    return Federation.objects.filter(pk__in=user.memberships.filter(role=Role.FPO_STAFF).values("federation"))
 
 
 @admin.register(ActionType)
@@ -65,7 +60,7 @@ class ActionTypeAdmin(admin.ModelAdmin):
 
     # A federation's coordination edits its own catalogue, nothing else.
     def _coordinates(self, request) -> bool:
-        return request.user.is_superuser or _staff_federations(request.user).exists()
+        return request.user.is_superuser or staff_federations(request.user).exists()
 
     def has_module_permission(self, request):
         return self._coordinates(request)
@@ -81,11 +76,11 @@ class ActionTypeAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).select_related("federation", "step")
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(federation__in=_staff_federations(request.user))
+        return queryset.filter(federation__in=staff_federations(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "federation" and not request.user.is_superuser:
-            kwargs["queryset"] = _staff_federations(request.user)
+            kwargs["queryset"] = staff_federations(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from accounts.models import Membership, Role, _membership_ids
 
-from .models import Accompaniment, AdviserAssignment, Plan
+from .models import Accompaniment, AdviserAssignment, Plan, staff_federations
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def plans_open_to_values_of(user):
     if user.is_superuser:
         return plans
     return plans.filter(
-        Q(accompaniment__federation__in=_membership_ids(user, "federation", [Role.FPO_STAFF]))
+        Q(accompaniment__federation__in=staff_federations(user))
         | Q(
             school__organising_authority__in=_membership_ids(user, "organising_authority", [Role.PO_REFERENT])
         )

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import School
 from pilotage.models import Step
 
-from .queries import MONTH_NAMES, MONTHS, Period
+from .periods import MONTH_NAMES, MONTHS, Period
 
 # Each colour has at least 3:1 contrast against white (WCAG 1.4.11).
 PALETTE = [

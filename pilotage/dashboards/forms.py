@@ -10,7 +10,7 @@ from django.db.models import Q
 from accounts.models import Federation, School
 from pilotage.models import Step, school_year_label, staff_federations
 
-from .queries import available_years, current_school_year
+from .periods import available_years, current_school_year
 
 
 def _select(**kwargs):

@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 
+from .aggregates import without_jit
 from .charts import Chart
-from .queries import without_jit
 
 PER_PAGE = 25
 EXPORT_FORMATS = {

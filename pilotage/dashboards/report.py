@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from conventions.pdf import html_to_pdf
 from pilotage.models import ObjectiveStatus, Plan
 
-from . import queries
+from . import periods, queries
+from .aggregates import without_jit
 from .charts import Chart, engagements_chart, month_chart, steps_chart, type_chart
 
 PRINT_STYLESHEET = "pilotage/report-print.css"
@@ -69,7 +70,7 @@ class SchoolLine:
 @dataclass
 class ReportData:
     federation: object
-    period: queries.Period
+    period: periods.Period
     generated_at: datetime
     types: list
     lines: list[SchoolLine]
@@ -106,12 +107,12 @@ class ReportData:
 
 def build(federation, year: int, *, today=None, progress: Progress = _no_progress) -> ReportData:
     """Everything the report shows, in a fixed number of queries."""
-    period = queries.period_for(year, today)
+    period = periods.period_for(year, today)
     progress(5, "Lecture des écoles")
     steps = queries.steps()
     steps_by_number = {step.number: step for step in steps}
     types = queries.catalogue(federation)
-    with queries.without_jit():
+    with without_jit():
         rows = list(queries.federation_school_rows(federation, period).order_by("name", "fase"))
     progress(35, "Décompte des actions")
     by_school_and_type = {}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from pilotage import tasks
 from pilotage.models import Plan
 
-from . import queries
+from . import periods, progress, queries
 from .charts import (
     month_chart,
     po_engagements_chart,
@@ -69,7 +69,7 @@ PLAN_STATE = Column("plan", "Plan de pilotage", value=lambda row: _plan_state(ro
 @permission_required("pilotage.view_adviser_dashboard", raise_exception=True)
 def adviser_dashboard(request):
     today = timezone.localdate()
-    rows = queries.adviser_rows(request.user, today)
+    rows = progress.adviser_rows(request.user, today)
     listing = Listing(
         request,
         key="ecoles",
@@ -172,7 +172,7 @@ def federation_dashboard(request):
     federation, year = choice.federation, choice.year
     if federation is None:
         raise PermissionDenied
-    period = queries.period_for(year, today)
+    period = periods.period_for(year, today)
     steps = queries.steps()
     steps_by_number = {step.number: step for step in steps}
     prefix = f"{federation.code}-{period.label}"
@@ -294,7 +294,7 @@ def next_deadline(row, today: date):
 @permission_required("pilotage.view_po_dashboard", raise_exception=True)
 def po_dashboard(request):
     today = timezone.localdate()
-    rows = queries.po_rows(request.user, today)
+    rows = progress.po_rows(request.user, today)
 
     def deadline_label(row):
         deadline = next_deadline(row, today)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Federation
 from pilotage.dashboards import report
-from pilotage.dashboards.queries import current_school_year
+from pilotage.dashboards.periods import current_school_year
 from pilotage.models import school_year_label
 
 

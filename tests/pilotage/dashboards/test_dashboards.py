@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from pilotage.dashboards.charts import Chart, nice_ticks, number
-from pilotage.dashboards.queries import current_school_year, school_year_bounds
+from pilotage.dashboards.periods import current_school_year, school_year_bounds
 from pilotage.models import (
     ActionRecord,
     AdviserProfile,

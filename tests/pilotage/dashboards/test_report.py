@@ -16,14 +16,8 @@ from accounts.models import Federation, Role, User
 from config.demo import load_full_demo
 from pilotage import tasks
 from pilotage.dashboards import report
-from pilotage.dashboards.queries import (
-    current_school_year,
-    federation_school_rows,
-    federation_schools,
-    period_for,
-    school_year_bounds,
-    steps_by_wave,
-)
+from pilotage.dashboards.periods import current_school_year, period_for, school_year_bounds
+from pilotage.dashboards.queries import federation_school_rows, federation_schools, steps_by_wave
 from pilotage.demo import DEMO_YEARS, load_pilotage_demo
 from pilotage.models import (
     Accompaniment,

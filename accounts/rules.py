@@ -53,9 +53,7 @@ def invitable_organisations(user) -> list:
         return []
     if user.is_superuser:
         return [*Federation.objects.all(), *OrganisingAuthority.objects.all()]
-    staff_of = Federation.objects.filter(
-        pk__in=user.memberships.filter(role=Role.FPO_STAFF).values("federation")
-    )
+    staff_of = Federation.objects.staffed_by(user)
     referent_of = OrganisingAuthority.objects.filter(
         pk__in=user.memberships.filter(role=Role.PO_REFERENT).values("organising_authority")
     )

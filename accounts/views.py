@@ -4,15 +4,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
-from pilotage import views as pilotage_views
-
 from . import services
 from .forms import AcceptInvitationForm, InvitationForm, SchoolSearchForm
-from .models import Federation, Invitation, Membership, OrganisingAuthority, Role, School
+from .models import Federation, Invitation, OrganisingAuthority, Role, School
 
 SCHOOLS_PER_PAGE = 25
 
@@ -62,15 +60,6 @@ def school_list(request):
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def school_detail(request, fase: int):
-    school = get_object_or_404(School.objects.visible_to(request.user).with_parties(), fase=fase)
-    people = (
-        Membership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
-    )
-    context = {"school": school, "people": people, **pilotage_views.school_context(request, school)}
-    return render(request, "accounts/school_detail.html", context)
 
 
 @permission_required("accounts.invite_people", raise_exception=True)

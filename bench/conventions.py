@@ -12,12 +12,12 @@ from pathlib import Path
 import weasyprint
 from django.contrib.staticfiles import finders
 
-from config.demo import load_full_demo
 from conventions import rendering
 from conventions.models import Convention
 from conventions.signatures import rounds
 from conventions.signatures.crypto import sign_field
 from conventions.signatures.verification import verify_pdf_bytes
+from pilotage.demo import load_full_demo
 
 REPEAT = 7
 

@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.test import Client
 
 from accounts.models import Federation, Membership, Role, User
-from pilotage import report
-from pilotage.dashboards import current_school_year
+from core.school_years import current_school_year
+from pilotage.dashboards import report
 
 # The federation measured: the largest one of the world (about 42 % of the schools).
 FEDERATION = "CECP"

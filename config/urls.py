@@ -15,12 +15,10 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("ecoles/", accounts_views.school_list, name="school_list"),
-    path("ecoles/<int:fase>/", accounts_views.school_detail, name="school_detail"),
     path("invitations/nouvelle/", accounts_views.invitation_create, name="invitation_create"),
     path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
     path("", include("conventions.urls")),
     path("", include("pilotage.urls")),
-    path("", include("pilotage.dashboard_urls")),
     path("verifier/", verification_views.verify_document, name="verify_document"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),

@@ -1,8 +1,10 @@
-"""Lists of conventions as CSV or XLSX, with the columns of the page."""
+"""Lists of conventions as CSV, XLSX or ODS, with the columns of the page."""
 
 from django.http import HttpResponse
 from django.utils import timezone
 from tablib import Dataset
+
+from core.exports import dataset_response
 
 HEADERS = [
     "Référence",
@@ -15,10 +17,6 @@ HEADERS = [
     "Fin",
     "Créée le",
 ]
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _date(value):
@@ -41,11 +39,4 @@ def export_response(conventions, file_format: str) -> HttpResponse:
                 _date(timezone.localtime(c.created_at)),
             ]
         )
-    content = dataset.export(file_format)
-    if file_format == "csv":
-        content = "\ufeff" + content  # Excel reads UTF-8 with accents only with a BOM
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = (
-        f'attachment; filename="conventions-{timezone.localdate():%Y-%m-%d}.{file_format}"'
-    )
-    return response
+    return dataset_response(dataset, file_format, f"conventions-{timezone.localdate():%Y-%m-%d}")

@@ -58,17 +58,6 @@ def can_edit_fpo_part(user, convention) -> bool:
     return convention.state in EDITABLE_STATES and Actor.FPO in actors_for(user, convention)
 
 
-def managed_federations(user):
-    """The federations where `user` is staff (coordination): every federation for a superuser."""
-    if not user.is_authenticated:
-        return Federation.objects.none()
-    if user.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role=Role.FPO_STAFF).values("federation")
-    )
-
-
 @rules.predicate
 def can_manage_conventions(user, federation=None) -> bool:
     """Federation staff create conventions and manage templates."""
@@ -76,7 +65,7 @@ def can_manage_conventions(user, federation=None) -> bool:
         return False
     if user.is_superuser:
         return True
-    federations = managed_federations(user)
+    federations = Federation.objects.staffed_by(user)
     if federation is not None:
         federations = federations.filter(pk=federation.pk)
     return federations.exists()

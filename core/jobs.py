@@ -31,7 +31,9 @@ def report_progress(job: Job, *, percent: int, stage: str = "") -> None:
     Job.objects.filter(pk=job.pk).update(percent=job.percent, stage=job.stage, status=Job.Status.RUNNING)
 
 
-def run(job: Job, work: Callable[[Job], dict | tuple[dict, str, bytes]]) -> Job:
+def run(
+    job: Job, work: Callable[[Job], dict | tuple[dict, str, bytes]], *, failure_message: str = FAILURE_MESSAGE
+) -> Job:
     """Runs `work(job)`, which returns the result (a dict), or the result with a file's name and
     bytes; the work opens its own transactions, so that its progress is seen while it runs. A job
     that is no longer pending is left as it is. A JobRefused ends the job as failed with its messages; any other error too, with a
@@ -50,7 +52,7 @@ def run(job: Job, work: Callable[[Job], dict | tuple[dict, str, bytes]]) -> Job:
         return _finish(job, status=Job.Status.FAILED, error=" ".join(refusal.messages))
     except Exception:
         logger.exception("La tâche de fond %s (%s) a échoué", job.pk, job.kind)
-        return _finish(job, status=Job.Status.FAILED, error=FAILURE_MESSAGE)
+        return _finish(job, status=Job.Status.FAILED, error=failure_message)
     result, file_name, content = outcome if isinstance(outcome, tuple) else (outcome, "", None)
     return _finish(job, status=Job.Status.DONE, result=result, file_name=file_name, file_content=content)
 

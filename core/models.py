@@ -7,9 +7,11 @@ from django.db import models
 
 
 class JobQuerySet(models.QuerySet):
-    def started_by(self, user):
-        """A job is seen by the person who started it, nobody else."""
-        return self.filter(created_by=user) if user.is_authenticated else self.none()
+    def visible_to(self, user):
+        """A job is seen by the person who started it, and by administrators."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.all() if user.is_superuser else self.filter(created_by=user)
 
 
 class Job(models.Model):

@@ -3,7 +3,7 @@ once an administrator gives them access to the admin, edits its own catalogue of
 
 from django.contrib import admin
 
-from accounts.models import Federation, Role
+from accounts.models import Federation
 
 from .models import (
     Accompaniment,
@@ -38,10 +38,6 @@ class StepAdmin(admin.ModelAdmin):
         return False
 
 
-def _staff_federations(user):
-    return Federation.objects.filter(pk__in=user.memberships.filter(role=Role.FPO_STAFF).values("federation"))
-
-
 @admin.register(ActionType)
 class ActionTypeAdmin(admin.ModelAdmin):
     list_display = [
@@ -65,7 +61,7 @@ class ActionTypeAdmin(admin.ModelAdmin):
 
     # A federation's coordination edits its own catalogue, nothing else.
     def _coordinates(self, request) -> bool:
-        return request.user.is_superuser or _staff_federations(request.user).exists()
+        return request.user.is_superuser or Federation.objects.staffed_by(request.user).exists()
 
     def has_module_permission(self, request):
         return self._coordinates(request)
@@ -81,11 +77,11 @@ class ActionTypeAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).select_related("federation", "step")
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(federation__in=_staff_federations(request.user))
+        return queryset.filter(federation__in=Federation.objects.staffed_by(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "federation" and not request.user.is_superuser:
-            kwargs["queryset"] = _staff_federations(request.user)
+            kwargs["queryset"] = Federation.objects.staffed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -11,6 +11,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from accounts.models import Federation
+
+from .models import ActionType, Step
+
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "pilotage"
 STEP_FIELDS = ["name", "short_name", "period", "description", "months_from_start"]
 ACTION_FIELDS = [
@@ -55,8 +59,7 @@ def _read(path: Path) -> dict:
 def load_steps(step_model=None) -> int:
     """The five steps, as the CECP convention (art. 3) names them. `step_model` lets a data
     migration pass its historical model."""
-    if step_model is None:
-        from .models import Step as step_model
+    step_model = step_model or Step
     steps = _read(FIXTURES / "steps.json")["steps"]
     for data in steps:
         step_model.objects.update_or_create(
@@ -73,10 +76,6 @@ def catalogue_files() -> list[Path]:
 def load_catalogue(path: Path, *, update: bool = False) -> CatalogueSummary:
     """One federation's catalogue from its file. Raises CatalogueError if the federation
     does not exist."""
-    from accounts.models import Federation
-
-    from .models import ActionType
-
     data = _read(path)
     federation = Federation.objects.filter(code__iexact=data["federation"]).first()
     if federation is None:

@@ -11,10 +11,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import load_demo
 from accounts.models import Membership, Role
+from conventions.demo import load_conventions_demo
 from conventions.models import Convention, FrameworkNode, State
+from core.school_years import school_year_of
 
-from . import services
 from .catalogue import load_catalogues, load_steps
 from .models import (
     Accompaniment,
@@ -34,8 +36,8 @@ from .models import (
     StepEntry,
     Strategy,
     add_months,
-    school_year_of,
 )
+from .services.accompaniment import start_accompaniment
 
 # When each step starts, in months after the start of the accompaniment (CECP art. 3:
 # step 1 from March of year 0, step 2 from August, step 3 from December, step 4 from
@@ -173,9 +175,7 @@ def _accompany(school, convention, today: date) -> Accompaniment:
     started_on = add_months(today.replace(day=1), -(STEP_OFFSETS[step] + rng.randint(2, 5)))
     if step == 5:
         started_on = date(2023, 3, 1) if rng.random() < 0.6 else date(2023, 9, 1)
-    accompaniment = services.start_accompaniment(
-        school=school, convention=convention, by=None, started_on=started_on
-    )
+    accompaniment = start_accompaniment(school=school, convention=convention, by=None, started_on=started_on)
 
     advisers = list(
         Membership.objects.filter(role=Role.FPO_ADVISER, federation=convention.federation_id).values_list(
@@ -455,3 +455,14 @@ def _notes(accompaniment, adviser_id, rng: random.Random, step: int) -> None:
             for visibility, text in rng.sample(NOTES, k=min(step, 3))
         ]
     )
+
+
+@transaction.atomic
+def load_full_demo():
+    """The whole demo world, in the order its parts build on one another: the parties and
+    people, then the conventions between them, then the schools' progress under the signed ones.
+    Returns the demo accounts and the demo conventions. Safe to run again."""
+    accounts = load_demo()
+    conventions = load_conventions_demo()
+    load_pilotage_demo()
+    return accounts, conventions

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from conventions.models import FrameworkNode
+from core.school_years import school_year_choices, school_year_of
 
 from .models import (
     Accompaniment,
@@ -16,10 +17,8 @@ from .models import (
     SchoolObjective,
     Step,
     Strategy,
-    school_year_label,
-    school_year_of,
 )
-from .services import PLAN_FIELDS
+from .services.plans import PLAN_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -40,11 +39,6 @@ class TimeInput(forms.TimeInput):
 
 def textarea(rows: int = 2) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-def school_year_choices(around: int | None = None, before: int = 6, after: int = 1) -> list[tuple[int, str]]:
-    current = around or school_year_of(timezone.localdate())
-    return [(year, school_year_label(year)) for year in range(current + after, current - before - 1, -1)]
 
 
 class ActionTypeChoiceField(forms.ModelChoiceField):
@@ -196,6 +190,12 @@ class ObjectiveForm(forms.ModelForm):
         self.fields["framework_nodes"].queryset = contributable_nodes(federation_id)
 
 
+def objectives_of(plan: Plan):
+    """The plan's objectives; none while the plan is not yet saved (it is created with the
+    first form saved, never on a GET)."""
+    return plan.objectives.all() if plan.pk else SchoolObjective.objects.none()
+
+
 class StrategyForm(forms.ModelForm):
     class Meta:
         model = Strategy
@@ -204,7 +204,7 @@ class StrategyForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["objectives"].queryset = plan.objectives.all()
+        self.fields["objectives"].queryset = objectives_of(plan)
 
 
 class IndicatorForm(forms.ModelForm):
@@ -255,7 +255,7 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school_year"].choices = school_year_choices()
         self.fields["school_year"].initial = school_year_of(timezone.localdate())
-        self.objectives = list(plan.objectives.all())
+        self.objectives = list(objectives_of(plan))
         for objective in self.objectives:
             self.fields[f"status_{objective.pk}"] = forms.ChoiceField(
                 label=f"{objective} : statut",

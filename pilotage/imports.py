@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from import_export import fields, widgets
 from import_export.results import RowResult
 from tablib import Dataset
 
-from accounts.models import Role, User, membership_ids
+from accounts.models import User
 from accounts.resources import FaseWidget
 from core.imports import (
     AllOrNothingResource,
@@ -26,7 +25,8 @@ from core.imports import (
 )
 from core.text import plural
 
-from .models import Indicator, IndicatorValue, Plan
+from .models import Indicator, IndicatorValue
+from .rules import plans_open_to_values_of
 
 IndicatorImportError = TableImportError
 
@@ -41,21 +41,6 @@ COLUMN_ALIASES = {
     "valeur": "value",
 }
 REQUIRED_COLUMNS = ["FASE", "indicator", "year", "value"]
-
-
-def plans_open_to_values_of(user: User):
-    """The plans whose indicator values `user` may record: federation staff for their
-    federation's schools, a PO référent for the PO's, a direction for its school."""
-    plans = Plan.objects.filter(accompaniment__closed_on__isnull=True)
-    if user.is_superuser:
-        return plans
-    return plans.filter(
-        Q(accompaniment__federation__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
-        | Q(
-            school__organising_authority__in=membership_ids(user, "organising_authority", [Role.PO_REFERENT])
-        )
-        | Q(school__in=membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
-    )
 
 
 class SchoolYearWidget(widgets.Widget):

@@ -1,13 +1,16 @@
-"""Who may do what in an accompaniment. Views, templates and services ask these rules;
-`abilities()` answers all of them for one page with two queries."""
+"""Every pilotage permission. Who may do what in an accompaniment: views, templates and
+services ask these rules, and `abilities()` answers all of them for one page with two queries.
+Then who may plan actions for several schools, keep a calendar, import indicator values, and
+see which dashboard."""
 
 from dataclasses import dataclass
 
 import rules
+from django.db.models import Q
 
-from accounts.models import Membership, Role
+from accounts.models import Federation, Membership, Role, membership_ids
 
-from .models import Accompaniment, AdviserAssignment
+from .models import Accompaniment, AdviserAssignment, Plan
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class Standing:
     superuser: bool
     roles: frozenset
     assigned: bool  # one of the accompaniment's advisers
+    running: bool = True  # the accompaniment is not closed
 
     @property
     def staff(self) -> bool:
@@ -29,7 +33,7 @@ class Standing:
 
 def standing(user, accompaniment: Accompaniment) -> Standing:
     if not user.is_authenticated:
-        return Standing(False, frozenset(), False)
+        return Standing(False, frozenset(), False, accompaniment.closed_on is None)
     school = accompaniment.school
     roles = (
         Membership.objects.filter(user=user).filter(
@@ -46,7 +50,7 @@ def standing(user, accompaniment: Accompaniment) -> Standing:
         Role.FPO_ADVISER in roles
         and AdviserAssignment.objects.filter(accompaniment=accompaniment, adviser=user).exists()
     )
-    return Standing(user.is_superuser, roles, assigned)
+    return Standing(user.is_superuser, roles, assigned, accompaniment.closed_on is None)
 
 
 # The rules themselves, on a Standing.
@@ -66,8 +70,27 @@ def _edits_plan(s: Standing) -> bool:
     return s.superuser or Role.PO_REFERENT in s.roles or Role.SCHOOL_DIRECTION in s.roles
 
 
+# Who records indicator values, and where: the federation's staff, the PO's référents, the
+# school's direction, on a running accompaniment only (a closed one is over: its plan is no
+# longer followed, the reminders and dashboards leave it). One rule for the page
+# (`_records_values`, on a Standing) and for the import (`plans_open_to_values_of`, a queryset).
+VALUE_RECORDERS = frozenset({Role.FPO_STAFF, Role.PO_REFERENT, Role.SCHOOL_DIRECTION})
+
+
 def _records_values(s: Standing) -> bool:
-    return _edits_plan(s) or s.staff
+    return s.running and (s.superuser or bool(s.roles & VALUE_RECORDERS))
+
+
+def plans_open_to_values_of(user):
+    """The plans whose indicator values `user` may record (`_records_values` for many plans)."""
+    plans = Plan.objects.filter(accompaniment__closed_on__isnull=True)
+    if user.is_superuser:
+        return plans
+    return plans.filter(
+        Q(accompaniment__federation__in=Federation.objects.staffed_by(user))
+        | Q(school__organising_authority__in=membership_ids(user, "organising_authority", [Role.PO_REFERENT]))
+        | Q(school__in=membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
+    )
 
 
 RULES = {
@@ -112,13 +135,46 @@ def works_for_a_federation(user):
 @rules.predicate
 def imports_indicator_values(user):
     return user.is_authenticated and (
-        user.is_superuser
-        or user.memberships.filter(
-            role__in=[Role.FPO_STAFF, Role.PO_REFERENT, Role.SCHOOL_DIRECTION]
-        ).exists()
+        user.is_superuser or user.memberships.filter(role__in=VALUE_RECORDERS).exists()
     )
 
 
 rules.add_perm("pilotage.plan_bulk_actions", works_for_a_federation)
 rules.add_perm("pilotage.have_calendar", works_for_a_federation)
 rules.add_perm("pilotage.import_indicator_values", imports_indicator_values)
+
+
+# --- The dashboards ---------------------------------------------------------------------------
+
+
+def _roles(user) -> frozenset:
+    """The user's roles, read once per user object (the menu asks several rules per page)."""
+    roles = getattr(user, "_pilotage_roles", None)
+    if roles is None:
+        roles = frozenset(user.memberships.values_list("role", flat=True))
+        user._pilotage_roles = roles
+    return roles
+
+
+@rules.predicate
+def works_as_adviser(user):
+    # Only advisers are assigned schools (the assignment service insists on it).
+    return user.is_authenticated and (user.is_superuser or Role.FPO_ADVISER in _roles(user))
+
+
+@rules.predicate
+def is_federation_staff(user):
+    return user.is_authenticated and (user.is_superuser or Role.FPO_STAFF in _roles(user))
+
+
+@rules.predicate
+def follows_schools(user):
+    return user.is_authenticated and (
+        user.is_superuser or bool(_roles(user) & {Role.PO_REFERENT, Role.SCHOOL_DIRECTION})
+    )
+
+
+rules.add_perm("pilotage.view_adviser_dashboard", works_as_adviser)
+rules.add_perm("pilotage.view_federation_dashboard", is_federation_staff)
+rules.add_perm("pilotage.produce_yearly_report", is_federation_staff)
+rules.add_perm("pilotage.view_po_dashboard", follows_schools)

@@ -14,6 +14,8 @@ from accounts.models import Role
 from conventions.models import ConventionDocument, Framework, FrameworkVersion
 from conventions.services import bulk
 from conventions.services.documents import store_document
+from core import jobs
+from pilotage.services import reports
 from tests.accounts.factories import InvitationFactory
 from tests.conventions.factories import convention_for
 from tests.pilotage.factories import pilotage_sample_kwargs, pilotage_world
@@ -108,8 +110,8 @@ MATRIX = {
     "convention_list": private,
     "convention_create": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
     "convention_import": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
-    # A batch is seen only by the person who launched it (staff of A here).
-    "bulk_creation": Expect(anonymous=LOGIN_REQUIRED, own=own_batch, other=404, admin=404),
+    # A batch is seen only by the person who launched it (staff of A here), and administrators.
+    "bulk_creation": Expect(anonymous=LOGIN_REQUIRED, own=own_batch, other=404, admin=200),
     "convention_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     "convention_pdf": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     "convention_document": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
@@ -277,22 +279,12 @@ def world(side_a, side_b, admin_user):
 def _report_job(world):
     """A finished yearly report asked for by A's staff."""
     if "report_job" not in world:
-        from pilotage.tasks import ReportJob
-
         side_a = world["A"]
-        job = ReportJob(
-            id="0c6d1f7e-9a55-4c1e-8d7e-5b1f2a3c4d5e",
-            user_id=side_a.users[Role.FPO_STAFF].pk,
-            federation_id=side_a.federation.pk,
-            federation_code=side_a.federation.code,
-            year=2024,
-            fmt="xlsx",
-            status=ReportJob.DONE,
-            percent=100,
+        job = reports.new_report_job(
+            federation=side_a.federation, year=2024, fmt="xlsx", user=side_a.users[Role.FPO_STAFF]
         )
-        job.save()
-        job.set_content(b"PK")
-        world["report_job"] = job.id
+        jobs.run(job, lambda job: ({"schools": 0}, "rapport.xlsx", b"PK"))
+        world["report_job"] = job.pk
     return world["report_job"]
 
 

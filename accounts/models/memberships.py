@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.scoping import ScopedQuerySet
+
 from .organisations import Federation, GuidanceCentre, OrganisingAuthority, School, membership_ids
 from .roles import ORGANISATION_FIELDS, ROLES_BY_ORGANISATION_KIND, OrganisationKind, Role
 
@@ -93,18 +95,14 @@ def organisation_kind(organisation) -> OrganisationKind:
     }[type(organisation)]
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ScopedQuerySet):
     def with_organisations(self):
         return self.select_related("federation", "organising_authority", "school", "guidance_centre")
 
-    def visible_to(self, user):
+    def visibility(self, user) -> Q:
         """The people of the POs, schools and centres a user can see; a federation's own people
         only to those who work for it."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
+        return (
             Q(federation__in=membership_ids(user, "federation"))
             | Q(organising_authority__in=OrganisingAuthority.objects.visible_to(user))
             | Q(school__in=School.objects.visible_to(user))

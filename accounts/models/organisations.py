@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from core.scoping import ScopedQuerySet, count_of
 
+from .roles import Role
+
 postcode_validator = RegexValidator(
     r"^[1-9]\d{3}$", "Le code postal belge compte quatre chiffres (1000 à 9999)."
 )
@@ -41,6 +43,15 @@ class FederationQuerySet(OrganisationQuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(pk__in=membership_ids(user, "federation"))
+
+    def staffed_by(self, user):
+        """The federations where the user is staff (coordination): every one for an
+        administrator, none for an anonymous visitor."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
 
     def with_counts(self):
         return self.annotate(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, School, membership_ids
+from core.scoping import ScopedQuerySet
 
 from .templates import ConventionTemplate, Party
 
@@ -38,15 +39,11 @@ FROZEN_STATES = {
 }
 
 
-class ConventionQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ConventionQuerySet(ScopedQuerySet):
+    def visibility(self, user) -> Q:
         """A federation's people see its conventions; a PO's people, the PO's; a school's
         direction and DCO, those that cover their school."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
+        return (
             Q(federation__in=membership_ids(user, "federation"))
             | Q(organising_authority__in=membership_ids(user, "organising_authority"))
             | Q(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Federation
+from core.scoping import ScopedQuerySet
 
 from .frameworks import FrameworkVersion
 
@@ -55,15 +56,9 @@ class Party(models.TextChoices):
     CENTRE = "centre", "Centre"
 
 
-class ConventionTemplateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(federation__isnull=True) | Q(federation__in=Federation.objects.visible_to(user).values("pk"))
-        )
+class ConventionTemplateQuerySet(ScopedQuerySet):
+    def visibility(self, user) -> Q:
+        return Q(federation__isnull=True) | Q(federation__in=Federation.objects.visible_to(user).values("pk"))
 
     def current(self):
         return self.filter(is_current=True)

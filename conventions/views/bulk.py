@@ -4,18 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import OrganisingAuthority, School
+from accounts.models import Federation, OrganisingAuthority, School
 from core.models import Job
 
 from ..forms.conventions import CreateConventionForm, ImportConventionsForm
-from ..rules import managed_federations
 from ..services import bulk
 from ..tasks import create_conventions_in_bulk
 
 
 @require_http_methods(["GET", "POST"])
 def convention_create(request):
-    federations = managed_federations(request.user)
+    federations = Federation.objects.staffed_by(request.user)
     if not federations.exists():
         raise PermissionDenied
     form = CreateConventionForm(request.POST or None, federations=federations, user=request.user)
@@ -42,12 +41,12 @@ def convention_create(request):
 
 @require_http_methods(["GET", "POST"])
 def convention_import(request):
-    federations = managed_federations(request.user)
+    federations = Federation.objects.staffed_by(request.user)
     if not federations.exists():
         raise PermissionDenied
     if request.method == "POST" and "job_rows" in request.POST:
         job = get_object_or_404(
-            Job.objects.started_by(request.user).filter(kind=bulk.KIND, status=Job.Status.PENDING),
+            Job.objects.visible_to(request.user).filter(kind=bulk.KIND, status=Job.Status.PENDING),
             pk=request.POST["job_rows"],
         )
         create_conventions_in_bulk.enqueue(job_id=job.pk)
@@ -87,7 +86,7 @@ def _start_job(request, template, rows):
 
 
 def bulk_creation(request, pk):
-    job = get_object_or_404(Job.objects.started_by(request.user).filter(kind=bulk.KIND), pk=pk)
+    job = get_object_or_404(Job.objects.visible_to(request.user).filter(kind=bulk.KIND), pk=pk)
     template = "conventions/bulk_creation.html"
     if request.htmx:
         template += "#progress"

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.exports import EXPORT_FORMATS
+
 from ..exports import export_response
 from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm, ConventionFilterForm
 from ..models import Convention
@@ -43,7 +45,7 @@ def convention_list(request):
     years = sorted({d.year for d in conventions.dates("created_at", "year")}, reverse=True)
     form = ConventionFilterForm(request.GET or None, user=request.user, years=years)
     conventions = form.filter(conventions).for_list().order_by("-created_at", "-reference")
-    if request.GET.get("format") in ("csv", "xlsx"):
+    if request.GET.get("format") in EXPORT_FORMATS:
         return export_response(conventions, request.GET["format"])
     page = Paginator(conventions, CONVENTIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

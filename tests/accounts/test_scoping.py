@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Federation, Membership, OrganisingAuthority, Role, School
 from tests.accounts.factories import MembershipFactory, SchoolFactory, UserFactory
@@ -51,3 +52,13 @@ def test_people_visible_are_those_of_visible_organisations(side_a, side_b):
     people = set(Membership.objects.visible_to(referent).values_list("user__email", flat=True))
     assert side_a.users[Role.SCHOOL_DIRECTION].email in people
     assert side_b.users[Role.SCHOOL_DIRECTION].email not in people
+
+
+def test_the_federations_a_user_staffs(side_a, side_b, admin_user):
+    """One rule for "the federations where the user is staff", used by every app."""
+    staff = side_a.users[Role.FPO_STAFF]
+    assert list(Federation.objects.staffed_by(staff)) == [side_a.federation]
+    assert not Federation.objects.staffed_by(side_a.users[Role.FPO_ADVISER]).exists()
+    assert not Federation.objects.staffed_by(side_a.users[Role.PO_REFERENT]).exists()
+    assert not Federation.objects.staffed_by(AnonymousUser()).exists()
+    assert set(Federation.objects.staffed_by(admin_user)) == set(Federation.objects.all())

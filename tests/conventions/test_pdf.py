@@ -10,9 +10,9 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from accounts.models import Role
-from config.demo import load_full_demo
 from conventions.models import Convention
 from conventions.rendering import render_convention_pdf
+from pilotage.demo import load_full_demo
 from tests.conventions.factories import convention_for
 
 pytestmark = pytest.mark.django_db

@@ -4,19 +4,10 @@ from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Federation, Role
+from accounts.models import Role
 from conventions.models import Party
-from conventions.rules import can_manage_conventions, managed_federations, may_answer_notice, parties_for
+from conventions.rules import can_manage_conventions, may_answer_notice, parties_for
 from conventions.workflow import Actor
-
-
-def test_managed_federations_are_those_where_the_user_is_staff(side_a, side_b, admin_user):
-    staff = side_a.users[Role.FPO_STAFF]
-    assert list(managed_federations(staff)) == [side_a.federation]
-    assert not managed_federations(side_a.users[Role.FPO_ADVISER]).exists()
-    assert not managed_federations(side_a.users[Role.PO_REFERENT]).exists()
-    assert not managed_federations(AnonymousUser()).exists()
-    assert set(managed_federations(admin_user)) == set(Federation.objects.all())
 
 
 def test_managing_conventions_follows_the_managed_federations(side_a, side_b, admin_user):

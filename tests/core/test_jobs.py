@@ -1,6 +1,7 @@
 """One Job model for every long task: its start, progress, result or failure are recorded."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from core import jobs
 from core.models import Job
@@ -50,9 +51,11 @@ def test_an_unexpected_error_fails_the_job_with_a_general_message(job, caplog):
     assert "a échoué" in caplog.text
 
 
-def test_a_job_is_seen_only_by_the_person_who_started_it(job):
-    assert list(Job.objects.started_by(job.created_by)) == [job]
-    assert not Job.objects.started_by(UserFactory()).exists()
+def test_a_job_is_seen_by_the_person_who_started_it_and_administrators(job):
+    assert list(Job.objects.visible_to(job.created_by)) == [job]
+    assert not Job.objects.visible_to(UserFactory()).exists()
+    assert list(Job.objects.visible_to(UserFactory(is_superuser=True))) == [job]
+    assert not Job.objects.visible_to(AnonymousUser()).exists()
 
 
 def test_a_job_queued_twice_runs_once(job):

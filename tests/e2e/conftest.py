@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
-from config.demo import load_full_demo
+from pilotage.demo import load_full_demo
 from tests.e2e.browser import Visitor
 
 CHROMIUM = "/usr/bin/chromium"

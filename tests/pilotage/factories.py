@@ -16,7 +16,6 @@ from conventions.models import (
     State,
     TemplateEngagement,
 )
-from pilotage import services
 from pilotage.models import (
     Accompaniment,
     ActionRecord,
@@ -27,6 +26,8 @@ from pilotage.models import (
     SchoolObjective,
     Strategy,
 )
+from pilotage.services.accompaniment import start_accompaniment
+from pilotage.services.calendar import calendar_feed_of
 from tests.conventions.factories import TemplateFactory
 
 # Beside the "referent" engagement (step 1) that every test template has.
@@ -101,7 +102,7 @@ def accompany(
     convention = ConventionFactory(
         template=template, organising_authority=side.organising_authority, schools=schools or [school]
     )
-    accompaniment = services.start_accompaniment(
+    accompaniment = start_accompaniment(
         school=school,
         convention=convention,
         by=None,
@@ -159,7 +160,7 @@ def pilotage_world(side) -> dict:
         "check": accompaniment.engagement_checks.first(),
         "indicator": indicator,
         "strategy": strategy,
-        "feed": services.calendar_feed_of(user=side.users[Role.FPO_ADVISER]),
+        "feed": calendar_feed_of(user=side.users[Role.FPO_ADVISER]),
         "side": side,
     }
 

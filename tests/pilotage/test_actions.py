@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from pilotage import services
 from pilotage.models import ActionRecord, ActionType, StepEntry
+from pilotage.services.accompaniment import move_to_step
+from pilotage.services.actions import cancel_action, mark_held, plan_action, plan_bulk_action
 from tests.pilotage.factories import ActionRecordFactory, ActionTypeFactory, accompany
 from tests.utils import text_of
 
@@ -119,7 +120,7 @@ def test_a_held_action_cannot_be_dated_in_the_future(client, accompaniment_a, ad
     assert action.status == "planned"
     # The service says the same to whoever calls it.
     with pytest.raises(ValidationError, match="date future"):
-        services.mark_held(action=action, by=adviser_a, held_on=tomorrow)
+        mark_held(action=action, by=adviser_a, held_on=tomorrow)
 
 
 def test_cancelling_needs_a_reason(client, accompaniment_a, adviser_a, seminar_a):
@@ -138,9 +139,9 @@ def test_an_action_already_held_is_not_held_again(accompaniment_a, adviser_a, se
     action = ActionRecordFactory(
         accompaniment=accompaniment_a, action_type=seminar_a, date=timezone.localdate()
     )
-    services.mark_held(action=action, by=adviser_a)
+    mark_held(action=action, by=adviser_a)
     with pytest.raises(ValidationError, match="déjà réalisée"):
-        services.cancel_action(action=action, by=adviser_a, reason="trop tard")
+        cancel_action(action=action, by=adviser_a, reason="trop tard")
 
 
 @pytest.mark.parametrize("name", ["pilotage_action_held", "pilotage_action_cancel"])
@@ -153,9 +154,7 @@ def test_an_adviser_cannot_record_on_a_school_not_theirs(client, side_a, adviser
     assert _plan(client, other, seminar_a, timezone.localdate()).status_code == 404
     assert ActionRecord.objects.filter(accompaniment=other).count() == 1
     with pytest.raises(PermissionDenied):
-        services.plan_action(
-            accompaniment=other, action_type=seminar_a, date=timezone.localdate(), by=adviser_a
-        )
+        plan_action(accompaniment=other, action_type=seminar_a, date=timezone.localdate(), by=adviser_a)
 
 
 def test_federation_staff_record_on_every_school_of_the_federation(client, side_a, staff_a, seminar_a):
@@ -184,7 +183,7 @@ def test_moving_to_the_next_step(client, accompaniment_a, adviser_a):
     )
     assert "La date d'entrée dans l'étape ne peut pas être dans le futur." in text_of(response)
     # Back to step 1 forgets step 2's entry.
-    services.move_to_step(accompaniment=accompaniment_a, step=1, by=adviser_a)
+    move_to_step(accompaniment=accompaniment_a, step=1, by=adviser_a)
     assert list(StepEntry.objects.filter(accompaniment=accompaniment_a).values_list("step", flat=True)) == [1]
 
 
@@ -208,9 +207,7 @@ def test_a_bulk_action_is_planned_for_every_school_or_none(client, side_a, advis
     # A school the adviser does not accompany makes the whole batch fail.
     third = accompany(side_a, school=side_a.other_school, assign=False)
     with pytest.raises(PermissionDenied):
-        services.plan_bulk_action(
-            accompaniments=[first, third], action_type=intervision, date=day, by=adviser_a
-        )
+        plan_bulk_action(accompaniments=[first, third], action_type=intervision, date=day, by=adviser_a)
     assert ActionRecord.objects.count() == 2
     response = client.post(
         reverse("pilotage_bulk_action"),

@@ -7,8 +7,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Role
-from pilotage import services
 from pilotage.models import CalendarFeed
+from pilotage.services.actions import mark_held
+from pilotage.services.calendar import calendar_feed_of
 from tests.pilotage.factories import ActionRecordFactory, accompany
 from tests.utils import text_of
 
@@ -45,12 +46,12 @@ def test_the_feed_lists_the_planned_actions_of_the_advisers_schools(
     held = ActionRecordFactory(
         accompaniment=accompaniment_a, action_type=seminar_a, date=timezone.localdate()
     )
-    services.mark_held(action=held, by=adviser_a)
+    mark_held(action=held, by=adviser_a)
     # Not theirs: another school of the federation, nobody's.
     other = accompany(side_a, school=side_a.other_school, assign=False)
     ActionRecordFactory(accompaniment=other, action_type=seminar_a, date=day)
 
-    token = services.calendar_feed_of(user=adviser_a).token
+    token = calendar_feed_of(user=adviser_a).token
     client.logout()
     response = client.get(reverse("pilotage_calendar_feed", args=[token]))
     assert response.status_code == 200

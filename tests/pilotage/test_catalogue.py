@@ -8,6 +8,7 @@ from django.core.management import call_command
 from accounts.models import Federation, Role
 from pilotage.catalogue import FIXTURES, load_catalogues, load_steps
 from pilotage.models import ActionType, Step
+from tests.pilotage.factories import ActionTypeFactory
 
 
 def test_the_five_steps_of_the_cecp_convention(db):
@@ -55,8 +56,6 @@ def test_the_catalogues_load_once_and_keep_the_staffs_edits(db):
 
 
 def test_a_federations_coordination_edits_its_own_catalogue_in_the_admin(client, side_a, side_b):
-    from pilotage.catalogue import load_steps
-    from tests.pilotage.factories import ActionTypeFactory
 
     load_steps()
     own = ActionTypeFactory(federation=side_a.federation, title="Séminaire de A")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from pilotage import services
 from pilotage.models import EngagementCheck
+from pilotage.services.engagements import tick_engagement
 from tests.pilotage.factories import accompany
 from tests.utils import text_of
 
@@ -49,7 +49,7 @@ def test_the_referent_ticks_an_engagement(client, accompaniment_a, referent_a):
 def test_late_engagements_are_flagged_and_done_ones_shown_done(client, side_a, referent_a):
     accompaniment = accompany(side_a, started_on=timezone.localdate() - timedelta(days=200))
     first = accompaniment.engagement_checks.order_by("engagement__position").first()
-    services.tick_engagement(accompaniment=accompaniment, engagement=first.engagement, by=referent_a)
+    tick_engagement(accompaniment=accompaniment, engagement=first.engagement, by=referent_a)
     client.force_login(side_a.users[Role.FPO_ADVISER])
     text = text_of(client.get(accompaniment.school.get_absolute_url()))
     assert "1 sur 4 tenu · 1 en retard" in text
@@ -76,9 +76,9 @@ def test_a_tick_racing_for_a_missing_line_makes_one_record(accompaniment_a, refe
     check = accompaniment_a.engagement_checks.first()
     engagement = check.engagement
     check.delete()
-    services.tick_engagement(accompaniment=accompaniment_a, engagement=engagement, by=referent_a)
+    tick_engagement(accompaniment=accompaniment_a, engagement=engagement, by=referent_a)
     with pytest.raises(ValidationError, match="déjà été coché"):
-        services.tick_engagement(accompaniment=accompaniment_a, engagement=engagement, by=referent_a)
+        tick_engagement(accompaniment=accompaniment_a, engagement=engagement, by=referent_a)
     assert EngagementCheck.objects.filter(engagement=engagement).count() == 1
 
 
@@ -88,9 +88,7 @@ def test_only_the_referent_ticks(client, side_a, accompaniment_a, role):
     client.force_login(side_a.users[role])
     assert client.post(reverse("pilotage_engagement_tick", args=[check.pk]), {}).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.tick_engagement(
-            accompaniment=accompaniment_a, engagement=check.engagement, by=side_a.users[role]
-        )
+        tick_engagement(accompaniment=accompaniment_a, engagement=check.engagement, by=side_a.users[role])
     assert not EngagementCheck.objects.filter(done_at__isnull=False).exists()
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from pilotage.imports import IndicatorImportError, import_indicator_values
+from pilotage.imports import IndicatorImportError, import_indicator_values, read_indicator_file
 from pilotage.models import IndicatorValue
 from tests.pilotage.factories import objective_with_indicator
 from tests.utils import text_of
@@ -74,7 +74,6 @@ def test_every_bad_line_is_reported_and_nothing_is_imported(client, accompanimen
 
 
 def test_missing_columns_and_unreadable_files(accompaniment_a, referent_a):
-    from pilotage.imports import read_indicator_file
 
     with pytest.raises(IndicatorImportError) as error:
         import_indicator_values(dataset=read_indicator_file("v.csv", b"FASE,valeur\n1,2\n"), user=referent_a)
@@ -96,7 +95,6 @@ def test_an_xlsx_file_is_read_too(accompaniment_a, side_a):
     book.active.append([accompaniment_a.school.fase, "Élèves lecteurs", "2025-2026", 50.25])
     data = io.BytesIO()
     book.save(data)
-    from pilotage.imports import read_indicator_file
 
     summary = import_indicator_values(
         dataset=read_indicator_file("v.xlsx", data.getvalue()), user=side_a.users[Role.FPO_STAFF]

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from pilotage import services
 from pilotage.models import Evaluation, Indicator, IndicatorValue, Plan, SchoolObjective, Strategy
+from pilotage.services.plans import save_indicator
 from tests.pilotage.factories import improvement_goals, objective_with_indicator
 from tests.utils import text_of
 
@@ -105,7 +105,7 @@ def test_a_rising_indicator_cannot_aim_below_its_baseline(client, referent_a, ac
 def test_a_falling_indicator_cannot_aim_above_and_the_database_agrees(accompaniment_a, referent_a):
     objective = objective_with_indicator(accompaniment_a).objective
     with pytest.raises(ValidationError, match="doit diminuer"):
-        services.save_indicator(
+        save_indicator(
             objective=objective, by=referent_a, name="Absences", direction="fall", baseline=10, target=12
         )
     with pytest.raises(IntegrityError):
@@ -174,3 +174,33 @@ def test_an_evaluation_gives_each_objective_a_status(client, referent_a, accompa
     assert evaluation.results.get(objective=second).status == "in_progress"
     data["held_on"] = (timezone.localdate() + timedelta(days=5)).isoformat()
     assert "Une évaluation ne peut pas être datée dans le futur." in text_of(client.post(url, data))
+
+
+def test_no_plan_is_created_by_looking_at_its_forms(client, referent_a, accompaniment_a):
+    """An accompaniment without a plan (begun before plans were created with it) shows the
+    plan's forms on a GET without writing anything; the plan is created by the first form sent."""
+    Plan.objects.filter(accompaniment=accompaniment_a).delete()
+    client.force_login(referent_a)
+    for name in ("pilotage_plan_edit", "pilotage_objective_create", "pilotage_strategy_create"):
+        assert client.get(reverse(name, args=[accompaniment_a.pk])).status_code == 200
+    assert client.get(reverse("pilotage_evaluation_create", args=[accompaniment_a.pk])).status_code == 200
+    assert not Plan.objects.exists()
+    response = client.post(
+        reverse("pilotage_objective_create", args=[accompaniment_a.pk]), {"title": "Lire mieux"}
+    )
+    assert response.status_code == 302
+    assert SchoolObjective.objects.get().plan == Plan.objects.get(accompaniment=accompaniment_a)
+
+
+def test_no_value_is_recorded_on_a_closed_accompaniment(client, referent_a, accompaniment_a):
+    """The same rule as the import's: a closed accompaniment's plan is no longer followed."""
+    indicator = objective_with_indicator(accompaniment_a)
+    accompaniment_a.closed_on = timezone.localdate()
+    accompaniment_a.save(update_fields=["closed_on"])
+    client.force_login(referent_a)
+    assert not referent_a.has_perm("pilotage.record_indicator_values", accompaniment_a)
+    response = client.post(
+        reverse("pilotage_indicator_value", args=[indicator.pk]), {"school_year": 2024, "value": "50"}
+    )
+    assert response.status_code == 403
+    assert not IndicatorValue.objects.exists()

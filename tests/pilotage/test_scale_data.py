@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from accounts.models import Federation, Membership, Role, School
-from pilotage import report
+from pilotage.dashboards import report
 from pilotage.models import (
     Accompaniment,
     ActionRecord,

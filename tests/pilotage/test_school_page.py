@@ -7,10 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from pilotage import services
-from pilotage.models import ActionRecord, Note
+from pilotage.models import Accompaniment, ActionRecord, Note
+from pilotage.services.accompaniment import assign_advisers
+from pilotage.services.notes import add_note
+from pilotage.services.plans import save_evaluation, set_indicator_value, update_plan
+from tests.conventions.factories import TemplateFactory
 from tests.pilotage.factories import (
     ActionRecordFactory,
+    ConventionFactory,
     accompany,
     improvement_goals,
     objective_with_indicator,
@@ -57,10 +61,10 @@ def test_nobody_of_the_other_side_sees_it(client, side_a, side_b, accompaniment_
 
 
 def test_private_notes_stay_with_the_federation(client, side_a, accompaniment_a, adviser_a):
-    services.add_note(
+    add_note(
         accompaniment=accompaniment_a, by=adviser_a, text="Note privée du conseiller", visibility="private"
     )
-    services.add_note(
+    add_note(
         accompaniment=accompaniment_a, by=adviser_a, text="Note partagée avec l'école", visibility="shared"
     )
     for role in Role:
@@ -72,7 +76,7 @@ def test_private_notes_stay_with_the_federation(client, side_a, accompaniment_a,
 
 
 def test_private_notes_are_scoped_in_the_queryset_too(side_a, side_b, accompaniment_a, adviser_a):
-    services.add_note(accompaniment=accompaniment_a, by=adviser_a, text="privée", visibility="private")
+    add_note(accompaniment=accompaniment_a, by=adviser_a, text="privée", visibility="private")
     assert Note.objects.visible_to(side_a.users[Role.FPO_STAFF]).count() == 1
     assert Note.objects.visible_to(side_a.users[Role.PO_REFERENT]).count() == 0
     assert Note.objects.visible_to(side_b.users[Role.FPO_STAFF]).count() == 0
@@ -80,7 +84,7 @@ def test_private_notes_are_scoped_in_the_queryset_too(side_a, side_b, accompanim
 
 def test_the_deadlines_follow_the_plan(client, accompaniment_a, referent_a):
     today = timezone.localdate()
-    services.update_plan(
+    update_plan(
         plan=accompaniment_a.plan,
         by=referent_a,
         state="submitted",
@@ -90,7 +94,7 @@ def test_the_deadlines_follow_the_plan(client, accompaniment_a, referent_a):
     client.force_login(referent_a)
     text = text_of(client.get(accompaniment_a.school.get_absolute_url()))
     assert f"{today + timedelta(days=10):%d/%m/%Y} — Rencontre avec le DCO (dans 10 jours)" in text
-    services.update_plan(
+    update_plan(
         plan=accompaniment_a.plan, by=referent_a, state="accepted", accepted_on=today - timedelta(days=300)
     )
     text = text_of(client.get(accompaniment_a.school.get_absolute_url()))
@@ -108,9 +112,9 @@ def test_queries_stay_flat_as_the_school_fills_up(
     indicator = objective_with_indicator(accompaniment_a)
     indicator.objective.framework_nodes.add(goals[0])
     ActionRecordFactory(accompaniment=accompaniment_a, action_type=seminar_a)
-    services.add_note(accompaniment=accompaniment_a, by=adviser_a, text="première note", visibility="private")
-    services.set_indicator_value(indicator=indicator, school_year=2017, value=12, by=None)
-    services.save_evaluation(
+    add_note(accompaniment=accompaniment_a, by=adviser_a, text="première note", visibility="private")
+    set_indicator_value(indicator=indicator, school_year=2017, value=12, by=None)
+    save_evaluation(
         plan=accompaniment_a.plan,
         by=side_a.users[Role.PO_REFERENT],
         kind="annual",
@@ -123,14 +127,12 @@ def test_queries_stay_flat_as_the_school_fills_up(
             action = ActionRecordFactory(accompaniment=accompaniment_a, action_type=seminar_a)
             if day % 2:
                 ActionRecord.objects.filter(pk=action.pk).update(status="held", date=timezone.localdate())
-            services.add_note(
-                accompaniment=accompaniment_a, by=adviser_a, text=f"note {day}", visibility="shared"
-            )
+            add_note(accompaniment=accompaniment_a, by=adviser_a, text=f"note {day}", visibility="shared")
         for year in range(2018, 2024):
-            services.set_indicator_value(indicator=indicator, school_year=year, value=year - 1990, by=None)
+            set_indicator_value(indicator=indicator, school_year=year, value=year - 1990, by=None)
         other = objective_with_indicator(accompaniment_a, name="Autre indicateur")
         other.objective.framework_nodes.add(*goals[1:4])
-        services.save_evaluation(
+        save_evaluation(
             plan=accompaniment_a.plan,
             by=side_a.users[Role.PO_REFERENT],
             kind="annual",
@@ -152,9 +154,6 @@ def test_an_adviser_sees_a_school_of_the_federation_not_assigned_to_them_without
 
 
 def test_federation_staff_start_the_accompaniment_of_a_signed_convention(client, side_a, staff_a):
-    from pilotage.models import Accompaniment
-    from tests.conventions.factories import TemplateFactory
-    from tests.pilotage.factories import ConventionFactory
 
     convention = ConventionFactory(
         template=TemplateFactory(federation=side_a.federation),
@@ -193,8 +192,17 @@ def test_staff_assign_the_federations_advisers_only(
     client.post(url, {"advisers": [adviser_a.pk]})
     assert list(accompaniment_a.advisers.all()) == [adviser_a]
     with pytest.raises(ValidationError, match="Ne sont pas conseillers de la fédération"):
-        services.assign_advisers(
-            accompaniment=accompaniment_a, advisers=[side_b.users[Role.FPO_ADVISER]], by=staff_a
-        )
+        assign_advisers(accompaniment=accompaniment_a, advisers=[side_b.users[Role.FPO_ADVISER]], by=staff_a)
     response = client.post(url, {"advisers": [side_b.users[Role.FPO_ADVISER].pk]})
     assert "Sélectionnez un choix valide" in text_of(response)
+
+
+def test_the_page_shows_the_running_accompaniment_before_a_closed_one(client, side_a, staff_a):
+    """On every database: PostgreSQL sorts an empty closing date last unless told otherwise."""
+    closed = accompany(side_a, started_on=timezone.localdate() - timedelta(days=400))
+    closed.closed_on = timezone.localdate() - timedelta(days=40)
+    closed.save(update_fields=["closed_on"])
+    running = accompany(side_a)
+    client.force_login(staff_a)
+    response = client.get(side_a.school.get_absolute_url())
+    assert response.context["pilotage"]["accompaniment"] == running

@@ -3,7 +3,6 @@
 import pytest
 
 from accounts.models import Role
-from pilotage import services
 from pilotage.models import (
     Accompaniment,
     ActionRecord,
@@ -18,6 +17,8 @@ from pilotage.models import (
     StepEntry,
     Strategy,
 )
+from pilotage.services.notes import add_note
+from pilotage.services.plans import save_evaluation, set_indicator_value
 from tests.pilotage.factories import ActionRecordFactory, objective_with_indicator
 
 MODELS = [
@@ -39,18 +40,16 @@ MODELS = [
 def _fill(side, accompaniment):
     ActionRecordFactory(accompaniment=accompaniment)
     indicator = objective_with_indicator(accompaniment)
-    services.set_indicator_value(indicator=indicator, school_year=2024, value=1, by=None)
+    set_indicator_value(indicator=indicator, school_year=2024, value=1, by=None)
     Strategy.objects.create(plan=accompaniment.plan, title="Stratégie")
-    services.save_evaluation(
+    save_evaluation(
         plan=accompaniment.plan,
         by=side.users[Role.PO_REFERENT],
         kind="annual",
         school_year=2024,
         results={indicator.objective_id: ("met", "")},
     )
-    services.add_note(
-        accompaniment=accompaniment, by=side.users[Role.FPO_ADVISER], text="n", visibility="shared"
-    )
+    add_note(accompaniment=accompaniment, by=side.users[Role.FPO_ADVISER], text="n", visibility="shared")
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pilotage.reminders import reminder_days, send_reminders
+from pilotage.services.reminders import reminder_days, send_reminders
 
 
 class Command(BaseCommand):

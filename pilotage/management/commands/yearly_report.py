@@ -7,9 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Federation
-from pilotage import report
-from pilotage.dashboards import current_school_year
-from pilotage.models import school_year_label
+from core.school_years import current_school_year, school_year_label
+from pilotage.dashboards import report
 
 
 class Command(BaseCommand):

@@ -16,8 +16,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import School
-from pilotage.dashboards import MONTH_NAMES, MONTHS, Period
 from pilotage.models import Step
+
+from .periods import MONTH_NAMES, MONTHS, Period
 
 # Each colour has at least 3:1 contrast against white (WCAG 1.4.11).
 PALETTE = [

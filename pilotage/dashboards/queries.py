@@ -1,22 +1,14 @@
-"""What the dashboards and the yearly report count, as QuerySets.
+"""What the federation's dashboard and the yearly report count, as QuerySets.
 
-Every figure is an annotation (a correlated subquery, in the manner of `core.scoping.count_of`)
-or one grouped query, so that a page makes the same number of queries whatever the number of
-schools. The yearly report reads the very QuerySets the federation's dashboard shows: the counts
-cannot drift apart.
-
-School years are named by their first calendar year: 2024 is the school year 2024-2025, from
-1 September 2024 to 31 August 2025. Figures of a past year are taken as they stood at its last
-day; those of the current year as they stand today.
+Every figure is an annotation (a correlated subquery, see `aggregates`) or one grouped query,
+so that a page makes the same number of queries whatever the number of schools. The yearly
+report reads the very QuerySets the federation's dashboard shows: the counts cannot drift
+apart. School years and their reference day: `periods`.
 """
 
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
-import rules
-from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -25,9 +17,6 @@ from django.db.models import (
     DecimalField,
     F,
     FloatField,
-    Func,
-    IntegerField,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -35,19 +24,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.utils import timezone
 
 from accounts.models import (
-    Federation,
     Membership,
     OrganisingAuthority,
     Role,
     School,
     User,
-    membership_ids,
 )
 from conventions.models import TemplateEngagement
-from core.scoping import count_of
 from pilotage.models import (
     Accompaniment,
     ActionRecord,
@@ -62,149 +47,12 @@ from pilotage.models import (
     SchoolObjective,
     Step,
     StepEntry,
-    school_year_label,
-    school_year_of,
 )
 
-MONTHS = ["sept.", "oct.", "nov.", "déc.", "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août"]
-MONTH_NAMES = [
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-]
-# An adviser without a profile is counted as one full-time equivalent.
+from .aggregates import correlated_count, correlated_first, correlated_total
+from .periods import Period
+
 DEFAULT_FTE = Decimal("1.00")
-
-
-# --- Who sees which dashboard ----------------------------------------------------------------
-
-
-def _roles(user) -> frozenset:
-    """The user's roles, read once per user object (the menu asks several rules per page)."""
-    roles = getattr(user, "_pilotage_roles", None)
-    if roles is None:
-        roles = frozenset(user.memberships.values_list("role", flat=True))
-        user._pilotage_roles = roles
-    return roles
-
-
-@rules.predicate
-def works_as_adviser(user):
-    # Only advisers are assigned schools (the assignment service insists on it).
-    return user.is_authenticated and (user.is_superuser or Role.FPO_ADVISER in _roles(user))
-
-
-@rules.predicate
-def is_federation_staff(user):
-    return user.is_authenticated and (user.is_superuser or Role.FPO_STAFF in _roles(user))
-
-
-@rules.predicate
-def follows_schools(user):
-    return user.is_authenticated and (
-        user.is_superuser or bool(_roles(user) & {Role.PO_REFERENT, Role.SCHOOL_DIRECTION})
-    )
-
-
-rules.add_perm("pilotage.view_adviser_dashboard", works_as_adviser)
-rules.add_perm("pilotage.view_federation_dashboard", is_federation_staff)
-rules.add_perm("pilotage.produce_yearly_report", is_federation_staff)
-rules.add_perm("pilotage.view_po_dashboard", follows_schools)
-
-
-def staff_federations(user):
-    """The federations whose dashboard and report `user` may see."""
-    if user.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(pk__in=membership_ids(user, "federation", [Role.FPO_STAFF]))
-
-
-@contextmanager
-def without_jit():
-    """PostgreSQL compiles a query whose estimated cost is high (a list of every school with
-    its figures) before running it: seconds of compiling for a fraction of a second of work.
-    Inside this block, it does not; elsewhere nothing changes."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        yield
-
-
-# --- School years ----------------------------------------------------------------------------
-
-
-def current_school_year(today: date | None = None) -> int:
-    return school_year_of(today or timezone.localdate())
-
-
-def school_year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 9, 1), date(year + 1, 8, 31)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A school year, and the day its figures are read at: its last day, or today while it runs."""
-
-    year: int
-    today: date
-
-    @property
-    def start(self) -> date:
-        return school_year_bounds(self.year)[0]
-
-    @property
-    def end(self) -> date:
-        return school_year_bounds(self.year)[1]
-
-    @property
-    def reference(self) -> date:
-        return min(self.end, self.today)
-
-    @property
-    def historical(self) -> bool:
-        return self.end < self.today
-
-    @property
-    def label(self) -> str:
-        return school_year_label(self.year)
-
-    @property
-    def end_of_reference(self) -> datetime:
-        """The first instant after the reference day, in Brussels."""
-        return timezone.make_aware(datetime.combine(self.reference + timedelta(days=1), time.min))
-
-    @property
-    def months(self) -> list[tuple[int, int]]:
-        """(year, month) from September to August."""
-        return [(self.year + (month < 9), month) for month in [*range(9, 13), *range(1, 9)]]
-
-
-def period_for(year: int | None, today: date | None = None) -> Period:
-    today = today or timezone.localdate()
-    return Period(year if year is not None else school_year_of(today), today)
-
-
-def available_years(federation=None, today: date | None = None) -> list[int]:
-    """From the first accompaniment's school year (six years back at most, if none) to now."""
-    current = current_school_year(today)
-    accompaniments = Accompaniment.objects.all()
-    if federation is not None:
-        accompaniments = accompaniments.filter(federation=federation)
-    first = accompaniments.aggregate(first=Min("started_on"))["first"]
-    start = school_year_of(first) if first else current - 6
-    return list(range(current, min(start, current) - 1, -1))
-
 
 # --- Building blocks shared by the pages and the report ---------------------------------------
 
@@ -241,37 +89,6 @@ def federation_schools(federation):
     )
 
 
-def _count(queryset, field: str, outer: str = "pk"):
-    """`core.scoping.count_of`, correlated to any `outer` field or annotation of the row."""
-    counted = queryset.filter(**{field: OuterRef(outer)}).order_by().values(field)
-    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
-
-
-def _total(
-    queryset, condition: Q | None = None, *, function: str = "COUNT", field: str = "pk", output_field=None
-):
-    """COUNT (or MAX…) over a correlated queryset, as one subquery without GROUP BY; with a
-    `condition`, only the rows that meet it count. The queryset should filter on keys only and
-    leave the other conditions here: the database then reaches its rows by the index that
-    starts with those keys (SQLite, without statistics, would otherwise pick an index on the
-    condition's columns and read the rows of every school)."""
-    output_field = output_field or IntegerField()
-    expression = F(field)
-    if condition is not None:
-        expression = Case(When(condition, then=F(field)))
-    value = Subquery(
-        queryset.order_by()
-        .annotate(value=Func(expression, function=function, output_field=output_field))
-        .values("value")[:1],
-        output_field=output_field,
-    )
-    return Coalesce(value, 0) if function == "COUNT" else value
-
-
-def _first(queryset, field: str):
-    return Subquery(queryset.values(field)[:1])
-
-
 def federation_school_rows(federation, period: Period):
     """One row per school of the federation with its figures for the school year: the rows of
     the federation's dashboard and of the yearly report."""
@@ -279,7 +96,7 @@ def federation_school_rows(federation, period: Period):
         school=OuterRef("pk"), federation=federation, started_on__lte=period.reference
     ).order_by(F("closed_on").desc(nulls_first=True), "-started_on", "-pk")
     if period.historical:
-        step = _first(
+        step = correlated_first(
             StepEntry.objects.filter(
                 accompaniment__school=OuterRef("pk"),
                 accompaniment__federation=federation,
@@ -288,7 +105,7 @@ def federation_school_rows(federation, period: Period):
             "step",
         )
     else:
-        step = _first(accompaniments, "current_step")
+        step = correlated_first(accompaniments, "current_step")
     plans = Plan.objects.filter(
         school=OuterRef("pk"),
         accompaniment__federation=federation,
@@ -296,7 +113,7 @@ def federation_school_rows(federation, period: Period):
     ).order_by("-accompaniment__started_on", "-pk")
     if period.historical:
         # The plan's state at the end of the year, from its dates.
-        plan_state = _first(
+        plan_state = correlated_first(
             plans.annotate(
                 state_then=Case(
                     When(accepted_on__lte=period.reference, then=Value(Plan.State.ACCEPTED)),
@@ -309,7 +126,7 @@ def federation_school_rows(federation, period: Period):
             "state_then",
         )
     else:
-        plan_state = _first(plans, "state")
+        plan_state = correlated_first(plans, "state")
     # The school's accompaniments by the federation: what its actions and engagements hang off
     # (their indexes start with the accompaniment).
     school_accompaniments = Accompaniment.objects.filter(
@@ -328,21 +145,21 @@ def federation_school_rows(federation, period: Period):
         federation_schools(federation)
         .select_related("organising_authority")
         .annotate(
-            accompaniment_id=_first(accompaniments, "pk"),
+            accompaniment_id=correlated_first(accompaniments, "pk"),
             step=step,
-            plan_id=_first(plans, "pk"),
+            plan_id=correlated_first(plans, "pk"),
             plan_state=plan_state,
-            actions_held=_total(actions),
-            last_action_on=_total(actions, function="MAX", field="date", output_field=DateField()),
-            engagements_total=_total(checks),
-            engagements_due=_total(checks, conditions["due"]),
-            engagements_met=_total(checks, conditions["met"]),
-            engagements_late=_total(checks, conditions["late"]),
+            actions_held=correlated_total(actions),
+            last_action_on=correlated_total(actions, function="MAX", field="date", output_field=DateField()),
+            engagements_total=correlated_total(checks),
+            engagements_due=correlated_total(checks, conditions["due"]),
+            engagements_met=correlated_total(checks, conditions["met"]),
+            engagements_late=correlated_total(checks, conditions["late"]),
         )
     )
     # The year's evaluation: the intermediate one if there was one, else the annual one.
     # (`kind__in` lets the (plan, kind, school_year) index serve.)
-    evaluation = _first(
+    evaluation = correlated_first(
         Evaluation.objects.filter(
             plan=OuterRef("plan_id"), kind__in=Evaluation.Kind.values, school_year=period.year
         ).order_by("-kind", "-pk"),
@@ -350,9 +167,9 @@ def federation_school_rows(federation, period: Period):
     )
     rows = rows.annotate(
         evaluation_id=evaluation,
-        objectives_total=_count(SchoolObjective.objects.all(), "plan", outer="plan_id"),
+        objectives_total=correlated_count(SchoolObjective.objects.all(), "plan", outer="plan_id"),
         **{
-            f"objectives_{status}": _count(
+            f"objectives_{status}": correlated_count(
                 EvaluationResult.objects.filter(status=status), "evaluation", outer="evaluation_id"
             )
             for status in ObjectiveStatus.values
@@ -481,12 +298,12 @@ def po_compliance_rows(federation, period: Period):
     conditions = engagement_conditions(period)
     return (
         OrganisingAuthority.objects.filter(pk__in=schools.values("organising_authority"))
-        .annotate(schools_count=_count(schools, "organising_authority"))
+        .annotate(schools_count=correlated_count(schools, "organising_authority"))
         .alias(
-            engagements_total=_total(checks, ours),
-            engagements_due=_total(checks, ours & conditions["due"]),
-            engagements_met=_total(checks, ours & conditions["met"]),
-            engagements_late=_total(checks, ours & conditions["late"]),
+            engagements_total=correlated_total(checks, ours),
+            engagements_due=correlated_total(checks, ours & conditions["due"]),
+            engagements_met=correlated_total(checks, ours & conditions["met"]),
+            engagements_late=correlated_total(checks, ours & conditions["late"]),
         )
         .alias(
             # Share of the engagements due that were met (NULL when none is due yet).
@@ -550,96 +367,15 @@ def adviser_workload_rows(federation, period: Period):
                 ),
                 Value(False),
             ),
-            schools_count=_count(assignments, "adviser"),
-            actions_held=_count(held_actions(federation, period), "adviser"),
-            actions_planned=_count(planned, "adviser"),
+            schools_count=correlated_count(assignments, "adviser"),
+            actions_held=correlated_count(held_actions(federation, period), "adviser"),
+            actions_planned=correlated_count(planned, "adviser"),
         )
         .annotate(
             schools_per_fte=Cast(F("schools_count"), FloatField()) / Cast(F("fte"), FloatField()),
             actions_per_fte=Cast(F("actions_held"), FloatField()) / Cast(F("fte"), FloatField()),
         )
     )
-
-
-# --- The adviser's dashboard ----------------------------------------------------------------
-
-
-def _latest_status():
-    return (
-        EvaluationResult.objects.filter(objective=OuterRef("pk"))
-        .order_by("-evaluation__school_year", "-evaluation__kind", "-pk")
-        .values("status")[:1]
-    )
-
-
-def objectives_at_risk():
-    """Objectives whose latest evaluation says « non atteint »."""
-    return SchoolObjective.objects.annotate(latest_status=Subquery(_latest_status())).filter(
-        latest_status=ObjectiveStatus.NOT_MET
-    )
-
-
-def with_progress(accompaniments, today: date):
-    """Annotates accompaniments with what the adviser's and the PO's dashboards show.
-
-    The engagements are filtered on their accompaniment only, the rest being conditions inside
-    the counts and the ordering: the database then reaches them by the index that starts with
-    the accompaniment (SQLite would otherwise pick the (done_at, due_on) index and read every
-    open engagement of every school)."""
-    held = ActionRecord.objects.filter(
-        accompaniment=OuterRef("pk"), status=ActionRecord.Status.HELD, date__lte=today
-    ).order_by("-date", "-pk")
-    upcoming = ActionRecord.objects.filter(
-        accompaniment=OuterRef("pk"), status=ActionRecord.Status.PLANNED, date__gte=today
-    ).order_by("date", "pk")
-    checks = EngagementCheck.objects.filter(accompaniment=OuterRef("pk"))
-
-    # The first engagement still to tick: open ones first, then by date and checklist order.
-    first = (
-        EngagementCheck.objects.filter(accompaniment=OuterRef("pk"))
-        .annotate(is_done=Case(When(done_at__isnull=True, then=Value(0)), default=Value(1)))
-        .order_by("is_done", F("due_on").asc(nulls_last=True), "engagement__position", "pk")
-    )
-    return (
-        accompaniments.select_related("school__organising_authority", "current_step", "federation", "plan")
-        .annotate(
-            step_entered_on=_first(
-                StepEntry.objects.filter(accompaniment=OuterRef("pk"), step=OuterRef("current_step")),
-                "entered_on",
-            ),
-            last_action_on=_first(held, "date"),
-            last_action_title=_first(held, "action_type__title"),
-            next_action_on=_first(upcoming, "date"),
-            next_action_title=_first(upcoming, "action_type__title"),
-            engagements_total=_total(checks),
-            engagements_done=_total(checks, Q(done_at__isnull=False)),
-            engagements_late=_total(checks, Q(done_at__isnull=True, due_on__lt=today)),
-            first_engagement_done=_first(first, "is_done"),
-            first_engagement=_first(first, "engagement__label"),
-            first_engagement_due=_first(first, "due_on"),
-            objectives_at_risk=count_of(objectives_at_risk(), "plan__accompaniment"),
-        )
-        .annotate(
-            next_engagement=Case(When(first_engagement_done=0, then=F("first_engagement"))),
-            next_engagement_due=Case(When(first_engagement_done=0, then=F("first_engagement_due"))),
-        )
-    )
-
-
-def adviser_rows(user, today: date):
-    """The accompaniments (still running) assigned to `user`."""
-    return with_progress(Accompaniment.objects.visible_to(user).assigned_to(user).active(), today)
-
-
-def po_rows(user, today: date):
-    """The running accompaniments of the schools a PO référent or a direction follows."""
-    accompaniments = Accompaniment.objects.visible_to(user).active()
-    if not user.is_superuser:
-        followed = Q(
-            school__organising_authority__in=membership_ids(user, "organising_authority", [Role.PO_REFERENT])
-        ) | Q(school__in=membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
-        accompaniments = accompaniments.filter(followed)
-    return with_progress(accompaniments, today)
 
 
 def steps() -> list[Step]:

@@ -11,10 +11,11 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from accounts.models import Role
-from pilotage.charts import Chart, nice_ticks, number
-from pilotage.dashboards import current_school_year, school_year_bounds
+from core.school_years import current_school_year, school_year_bounds
+from pilotage.dashboards.charts import Chart, nice_ticks, number
 from pilotage.models import (
     ActionRecord,
+    AdviserProfile,
     EngagementCheck,
     Evaluation,
     EvaluationResult,
@@ -250,7 +251,6 @@ def test_the_federation_dashboard_follows_the_school_year(client, side_a, follow
 
 
 def test_workload_counts_schools_and_actions_per_fte(client, side_a, followed):
-    from pilotage.models import AdviserProfile
 
     AdviserProfile.objects.create(
         user=side_a.users[Role.FPO_ADVISER], federation=side_a.federation, fte="0.50"

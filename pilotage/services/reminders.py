@@ -13,9 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Membership, Role
-
-from .models import AdviserAssignment, Plan, ReminderSent
-from .tasks import send_deadline_reminder
+from pilotage.emails import send_deadline_reminder
+from pilotage.models import AdviserAssignment, Plan, ReminderSent
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Federation, Role, User
-from pilotage import report, tasks
-from pilotage.dashboards import current_school_year, school_year_bounds
+from core import jobs
+from core.school_years import current_school_year, school_year_bounds
+from pilotage.dashboards import report
+from pilotage.dashboards.periods import period_for
+from pilotage.dashboards.queries import federation_school_rows, federation_schools, steps_by_wave
+from pilotage.demo import DEMO_YEARS, load_full_demo, load_pilotage_demo
 from pilotage.models import (
+    Accompaniment,
     ActionRecord,
     EngagementCheck,
     Evaluation,
@@ -23,8 +28,10 @@ from pilotage.models import (
     ObjectiveStatus,
     Plan,
     SchoolObjective,
+    StepEntry,
 )
-from tests.accounts.factories import SchoolFactory
+from pilotage.services import reports
+from tests.accounts.factories import MembershipFactory, SchoolFactory, UserFactory
 from tests.pilotage.factories import ActionRecordFactory, ActionTypeFactory, accompany
 from tests.utils import text_of
 
@@ -242,7 +249,6 @@ def test_the_page_produces_the_report_in_the_background(client, year_of_a):
 
 
 def _other_staff(side):
-    from tests.accounts.factories import MembershipFactory, UserFactory
 
     user = UserFactory(two_factor=True)
     MembershipFactory(user=user, role=Role.FPO_STAFF, federation=side.federation)
@@ -250,24 +256,16 @@ def _other_staff(side):
 
 
 def test_the_progress_is_shown_while_the_report_is_made(client, side_a):
-    job = tasks.ReportJob(
-        id="5f0e2a8e-2b7e-4f59-9c1b-0d7a3c1e9b11",
-        user_id=side_a.users[Role.FPO_STAFF].pk,
-        federation_id=side_a.federation.pk,
-        federation_code=side_a.federation.code,
-        year=LAST_YEAR,
-        fmt="pdf",
-        status=tasks.ReportJob.RUNNING,
-        percent=40,
-        stage="Décompte des actions",
+    job = reports.new_report_job(
+        federation=side_a.federation, year=LAST_YEAR, fmt="pdf", user=side_a.users[Role.FPO_STAFF]
     )
-    job.save()
+    jobs.report_progress(job, percent=40, stage="Décompte des actions")
     client.force_login(side_a.users[Role.FPO_STAFF])
-    response = client.get(f"/pilotage/rapport/{job.id}/", headers={"HX-Request": "true"})
+    response = client.get(f"/pilotage/rapport/{job.pk}/", headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in response.content
     assert b'<progress id="avancement" class="w-100 mb-3" max="100" value="40">' in response.content
     assert "Décompte des actions" in text_of(response)
-    assert client.get(f"/pilotage/rapport/{job.id}/telecharger/").status_code == 404  # not ready
+    assert client.get(f"/pilotage/rapport/{job.pk}/telecharger/").status_code == 404  # not ready
 
 
 def test_a_failed_report_says_so_in_french(client, side_a, monkeypatch):
@@ -303,9 +301,6 @@ def test_the_form_refuses_what_it_does_not_offer(client, side_a, side_b, data):
 def test_the_demo_report_of_cpeons_matches_its_dashboard(client, tmp_path):
     """The issue's check: `yearly_report --federation CPEONS --year <a demo year>` writes one row
     per demo school of CPEONS, with the counts the pages show."""
-    from config.demo import load_full_demo
-    from pilotage.dashboards import federation_schools
-    from pilotage.demo import DEMO_YEARS, load_pilotage_demo
 
     load_full_demo()
     load_pilotage_demo()
@@ -338,9 +333,6 @@ def test_the_steps_chart_counts_the_steps_the_rows_show(year_of_a):
     """The chart of schools by step and wave is worked out apart from the rows: the same
     accompaniment and step must come out, a closed older accompaniment notwithstanding."""
     from collections import Counter
-
-    from pilotage.dashboards import federation_school_rows, period_for, steps_by_wave
-    from pilotage.models import Accompaniment, StepEntry
 
     side = year_of_a
     start, _ = school_year_bounds(LAST_YEAR)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from config.demo import load_full_demo
+from pilotage.demo import load_full_demo
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ of article 15 of the decree of 28 March 2019 on the support and accompaniment ce
 
 For one federation and one school year (2024 is 2024-2025), a PDF with charts and tables and an
 XLSX with one row per school. The rows are those of the federation's dashboard for that year
-(`dashboards.federation_school_rows`): the report and the pages count alike. Only the actions
+(`queries.federation_school_rows`): the report and the pages count alike. Only the actions
 per type come from one more grouped query, whose sum per school is the dashboard's figure.
 """
 
@@ -20,9 +20,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.pdf import html_to_pdf
-from pilotage import dashboards
-from pilotage.charts import Chart, engagements_chart, month_chart, steps_chart, type_chart
 from pilotage.models import ObjectiveStatus, Plan
+
+from . import periods, queries
+from .aggregates import without_jit
+from .charts import Chart, engagements_chart, month_chart, steps_chart, type_chart
 
 PRINT_STYLESHEET = "pilotage/report-print.css"
 FORMATS = ("pdf", "xlsx")
@@ -68,7 +70,7 @@ class SchoolLine:
 @dataclass
 class ReportData:
     federation: object
-    period: dashboards.Period
+    period: periods.Period
     generated_at: datetime
     types: list
     lines: list[SchoolLine]
@@ -105,17 +107,17 @@ class ReportData:
 
 def build(federation, year: int, *, today=None, progress: Progress = _no_progress) -> ReportData:
     """Everything the report shows, in a fixed number of queries."""
-    period = dashboards.period_for(year, today)
+    period = periods.period_for(year, today)
     progress(5, "Lecture des écoles")
-    steps = dashboards.steps()
+    steps = queries.steps()
     steps_by_number = {step.number: step for step in steps}
-    types = dashboards.catalogue(federation)
-    with dashboards.without_jit():
-        rows = list(dashboards.federation_school_rows(federation, period).order_by("name", "fase"))
+    types = queries.catalogue(federation)
+    with without_jit():
+        rows = list(queries.federation_school_rows(federation, period).order_by("name", "fase"))
     progress(35, "Décompte des actions")
     by_school_and_type = {}
     for school, action_type, n in (
-        dashboards.held_actions(federation, period)
+        queries.held_actions(federation, period)
         .order_by()
         .values("school", "action_type")
         .annotate(n=Count("pk"))
@@ -148,7 +150,7 @@ def build(federation, year: int, *, today=None, progress: Progress = _no_progres
             )
         )
     progress(50, "Graphiques")
-    action_counts = dashboards.actions_by_type_and_month(federation, period)
+    action_counts = queries.actions_by_type_and_month(federation, period)
     by_step_and_wave = {}
     for line, row in zip(lines, rows, strict=True):
         key = (line.step, row.wave)
@@ -175,7 +177,7 @@ def build(federation, year: int, *, today=None, progress: Progress = _no_progres
         ),
         month_chart("rapport-mois", action_counts, period),
         type_chart("rapport-types", action_counts, types, period),
-        engagements_chart("rapport-engagements", dashboards.engagements_by_item(federation, period), period),
+        engagements_chart("rapport-engagements", queries.engagements_by_item(federation, period), period),
         Chart(
             key="rapport-plans",
             title=f"Plans de pilotage par état ({period.label})",
@@ -204,7 +206,7 @@ def build(federation, year: int, *, today=None, progress: Progress = _no_progres
             ],
         ),
     ]
-    ftes = list(dashboards.adviser_workload_rows(federation, period).values_list("fte", flat=True))
+    ftes = list(queries.adviser_workload_rows(federation, period).values_list("fte", flat=True))
     data.advisers = len(ftes)
     data.fte = float(sum(ftes))
     progress(60, "Mise en page")

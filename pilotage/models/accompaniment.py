@@ -1,0 +1,186 @@
+"""The accompaniment of a school under a signed convention, its advisers and its timeline
+through the five steps, and the scoping every pilotage model shares.
+
+Every model a user can reach has `objects.visible_to(user)`, built like the accounts app's
+scoping: subqueries on keys only. Federation members see the accompaniments of their
+federation; a PO's people those of the PO's schools; a school's direction and DCO their school's.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Federation, Role, School, membership_ids
+from conventions.models import Convention
+from core import scoping as core_scoping
+
+from .common import user_link
+from .process import Step
+
+# --- Scoping --------------------------------------------------------------------------------
+
+
+def accompaniment_visibility(user, prefix: str = "") -> Q:
+    """Which accompaniments `user` reaches, as a condition on `<prefix>federation` and
+    `<prefix>school`: keys and subqueries only, no join to remove duplicates from."""
+    schools_of_pos = School.objects.filter(
+        organising_authority__in=membership_ids(user, "organising_authority")
+    ).values("pk")
+    return (
+        Q(**{f"{prefix}federation__in": membership_ids(user, "federation")})
+        | Q(**{f"{prefix}school__in": schools_of_pos})
+        | Q(**{f"{prefix}school__in": membership_ids(user, "school")})
+    )
+
+
+class ScopedQuerySet(core_scoping.ScopedQuerySet):
+    """`visible_to(user)` for the models that hang off an accompaniment (`scope_prefix`
+    names the path to it)."""
+
+    scope_prefix = "accompaniment__"
+
+    def visibility(self, user) -> Q:
+        return Q(
+            **{
+                f"{self.scope_prefix}in": Accompaniment.objects.filter(accompaniment_visibility(user)).values(
+                    "pk"
+                )
+            }
+        )
+
+
+class AccompanimentQuerySet(core_scoping.ScopedQuerySet):
+    def visibility(self, user) -> Q:
+        return accompaniment_visibility(user)
+
+    def recordable_by(self, user):
+        """Where `user` records actions and notes: the staff of the accompaniment's
+        federation, and the advisers assigned to it."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(federation__in=Federation.objects.staffed_by(user))
+            | Q(
+                federation__in=membership_ids(user, "federation", [Role.FPO_ADVISER]),
+                pk__in=AdviserAssignment.objects.filter(adviser=user).values("accompaniment"),
+            )
+        )
+
+    def staffed_by(self, user):
+        """The accompaniments of the federations where `user` is staff."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(federation__in=Federation.objects.staffed_by(user))
+
+    def assigned_to(self, user):
+        return self.filter(pk__in=AdviserAssignment.objects.filter(adviser=user).values("accompaniment"))
+
+    def active(self):
+        return self.filter(closed_on__isnull=True)
+
+    def with_parties(self):
+        return self.select_related("school__organising_authority", "federation", "current_step", "convention")
+
+
+class Accompaniment(models.Model):
+    """The federation's accompaniment of one school under one signed convention."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="accompaniments", verbose_name="école"
+    )
+    convention = models.ForeignKey(
+        Convention, on_delete=models.PROTECT, related_name="accompaniments", verbose_name="convention"
+    )
+    # The convention's federation, kept here so that scoping and dashboards need no join.
+    federation = models.ForeignKey(
+        Federation, on_delete=models.PROTECT, related_name="accompaniments", verbose_name="fédération"
+    )
+    advisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="AdviserAssignment",
+        through_fields=("accompaniment", "adviser"),
+        related_name="accompaniments_advised",
+        verbose_name="conseillers",
+        blank=True,
+    )
+    current_step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, related_name="+", default=1, verbose_name="étape en cours"
+    )
+    started_on = models.DateField("début de l'accompagnement")
+    closed_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = AccompanimentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "accompagnement"
+        verbose_name_plural = "accompagnements"
+        ordering = ["school__name", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "convention"],
+                name="accompaniment_unique_school_convention",
+                violation_error_message="Cette école est déjà accompagnée dans le cadre de cette convention.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["federation", "current_step"], name="accomp_federation_step"),
+            models.Index(fields=["school", "started_on"], name="accomp_school_started"),
+        ]
+
+    def __str__(self):
+        return f"{self.school.name} — {self.convention}"
+
+    def get_absolute_url(self):
+        return self.school.get_absolute_url()
+
+
+class AdviserAssignment(models.Model):
+    accompaniment = models.ForeignKey(
+        Accompaniment, on_delete=models.CASCADE, related_name="assignments", verbose_name="accompagnement"
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="adviser_assignments",
+        verbose_name="conseiller",
+    )
+    assigned_by = user_link("désigné par")
+    assigned_at = models.DateTimeField("désigné le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "conseiller désigné"
+        verbose_name_plural = "conseillers désignés"
+        constraints = [
+            models.UniqueConstraint(fields=["accompaniment", "adviser"], name="assignment_unique_adviser"),
+        ]
+        indexes = [models.Index(fields=["adviser", "accompaniment"], name="assignment_adviser")]
+
+    def __str__(self):
+        return f"{self.adviser} → {self.accompaniment}"
+
+
+class StepEntry(models.Model):
+    """When an accompaniment entered a step: the timeline of the five steps."""
+
+    accompaniment = models.ForeignKey(
+        Accompaniment, on_delete=models.CASCADE, related_name="step_entries", verbose_name="accompagnement"
+    )
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+", verbose_name="étape")
+    entered_on = models.DateField("entrée le")
+    entered_by = user_link("par")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entrée dans une étape"
+        verbose_name_plural = "entrées dans les étapes"
+        ordering = ["accompaniment", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["accompaniment", "step"], name="step_entry_unique_step"),
+        ]
+
+    def __str__(self):
+        return f"{self.accompaniment} : étape {self.step_id} le {self.entered_on:%d/%m/%Y}"

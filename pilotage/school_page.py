@@ -1,0 +1,162 @@
+"""What the pilotage section of a school's page shows: the school's current accompaniment,
+its timeline, actions, engagements, plan and notes, read in a fixed number of queries. A
+selector: it reads, never writes; the views add the forms."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from accounts.models import Federation, School
+from conventions.models import Convention, FrameworkNode, State
+from core.school_years import school_year_of
+
+from .models import (
+    Accompaniment,
+    ActionRecord,
+    Evaluation,
+    EvaluationResult,
+    Indicator,
+    Note,
+    ObjectiveStatus,
+    Plan,
+    SchoolObjective,
+    Step,
+    Strategy,
+)
+from .rules import abilities
+
+HISTORY_SHOWN = 30
+NOTES_SHOWN = 50
+
+
+def current_accompaniment(user, school: School) -> Accompaniment | None:
+    """The school's accompaniment the page shows, if the user may see one: the running one,
+    else the latest begun."""
+    return (
+        Accompaniment.objects.visible_to(user)
+        .filter(school=school)
+        .with_parties()
+        # Running first on every database (PostgreSQL sorts NULL last by default).
+        .order_by(F("closed_on").asc(nulls_first=True), "-started_on")
+        .first()
+    )
+
+
+def startable_conventions(user, school: School):
+    """The signed conventions covering `school` under which the user may start its
+    accompaniment (staff of the convention's federation)."""
+    return Convention.objects.filter(
+        state=State.SIGNED, schools=school, federation__in=Federation.objects.staffed_by(user)
+    ).exclude(accompaniments__school=school)
+
+
+@dataclass
+class TimelineStep:
+    step: Step
+    entered_on: date | None
+    state: str  # "done", "current", "next"
+
+
+def section_context(user, accompaniment: Accompaniment) -> dict:
+    """Everything the pilotage section of the school's page shows of `accompaniment` (the
+    views add the forms)."""
+    today = timezone.localdate()
+    can = abilities(user, accompaniment)
+
+    entries = {entry.step_id: entry.entered_on for entry in accompaniment.step_entries.all()}
+    timeline = [
+        TimelineStep(
+            step,
+            entries.get(step.number),
+            "current"
+            if step.number == accompaniment.current_step_id
+            else "done"
+            if step.number < accompaniment.current_step_id
+            else "next",
+        )
+        for step in Step.objects.all()
+    ]
+    current_step = next(t.step for t in timeline if t.state == "current")
+
+    actions = accompaniment.actions.select_related("action_type", "adviser")
+    planned = list(actions.filter(status=ActionRecord.Status.PLANNED).order_by("date", "start_time", "pk"))
+    history = list(
+        actions.exclude(status=ActionRecord.Status.PLANNED).order_by("-date", "-pk")[:HISTORY_SHOWN]
+    )
+
+    checks = list(
+        accompaniment.engagement_checks.select_related("engagement", "done_by").order_by(
+            "engagement__position"
+        )
+    )
+    for check in checks:
+        check.late = check.is_late(today)
+
+    plan = (
+        Plan.objects.filter(accompaniment=accompaniment)
+        .prefetch_related(
+            Prefetch(
+                "objectives",
+                queryset=SchoolObjective.objects.prefetch_related(
+                    Prefetch(
+                        "framework_nodes", queryset=FrameworkNode.objects.select_related("version__framework")
+                    ),
+                    Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values")),
+                ),
+            ),
+            Prefetch("strategies", queryset=Strategy.objects.prefetch_related("objectives")),
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.prefetch_related(
+                    Prefetch("results", queryset=EvaluationResult.objects.select_related("objective"))
+                ),
+            ),
+        )
+        .first()
+    )
+    deadlines = []
+    if plan is not None:
+        for deadline in plan.deadlines():
+            deadlines.append({"deadline": deadline, "days": (deadline.due_on - today).days})
+        _latest_status_per_objective(plan)
+
+    notes = (
+        Note.objects.visible_to(user)
+        .filter(accompaniment=accompaniment)
+        .select_related("author")[:NOTES_SHOWN]
+    )
+    return {
+        "accompaniment": accompaniment,
+        "school": accompaniment.school,
+        "can": can,
+        "today": today,
+        "timeline": timeline,
+        "current_step": current_step,
+        "planned": planned,
+        "history": history,
+        "checks": checks,
+        "late_count": sum(1 for check in checks if check.late),
+        "done_count": sum(1 for check in checks if check.done_at),
+        "plan": plan,
+        "deadlines": deadlines,
+        "notes": notes,
+        "advisers": [
+            a.adviser
+            for a in accompaniment.assignments.select_related("adviser").order_by("adviser__last_name")
+        ],
+        "sees_private_notes": Note.objects.reads_private(user, accompaniment),
+        "current_school_year": school_year_of(today),
+        "statuses": ObjectiveStatus,
+    }
+
+
+def _latest_status_per_objective(plan: Plan) -> None:
+    """Give each objective the status of its latest evaluation (`objective.latest_result`)."""
+    latest = {}
+    for evaluation in sorted(plan.evaluations.all(), key=lambda e: (e.school_year, e.kind == "intermediate")):
+        for result in evaluation.results.all():
+            latest[result.objective_id] = result
+    for objective in plan.objectives.all():
+        objective.latest_result = latest.get(objective.pk)

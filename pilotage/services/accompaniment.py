@@ -1,0 +1,129 @@
+"""Starting a school's accompaniment under a signed convention, its advisers, its steps.
+
+Each service checks the rule, validates, and changes state in one transaction; where two people
+may act on the same row at once, the row is locked first."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Federation, Membership, Role, School, User
+from conventions.models import Convention, State
+from pilotage.models import Accompaniment, AdviserAssignment, Plan, Step, StepEntry
+
+from .common import french_date, require
+from .engagements import create_engagement_checks
+
+
+def start_accompaniments(
+    *, convention: Convention, by: User, started_on: date | None = None
+) -> list[Accompaniment]:
+    """An accompaniment for each school a signed convention covers (those already started
+    are kept as they are), with its plan and the PO's engagements to tick."""
+    if not Federation.objects.staffed_by(by).filter(pk=convention.federation_id).exists():
+        raise PermissionDenied("Seule la coordination de la fédération démarre un accompagnement.")
+    if convention.state != State.SIGNED:
+        raise ValidationError("L'accompagnement ne commence qu'une fois la convention signée.")
+    return [
+        start_accompaniment(school=school, convention=convention, by=by, started_on=started_on)
+        for school in convention.schools.all()
+    ]
+
+
+def start_accompaniment(
+    *, school: School, convention: Convention, by: User | None, started_on: date | None = None
+) -> Accompaniment:
+    """The accompaniment of `school` under `convention` (created if need be: idempotent)."""
+    if convention.state != State.SIGNED:
+        raise ValidationError("L'accompagnement ne commence qu'une fois la convention signée.")
+    if not convention.schools.filter(pk=school.pk).exists():
+        raise ValidationError("Cette convention ne couvre pas cette école.")
+    started_on = (
+        started_on
+        or (convention.signed_at and timezone.localdate(convention.signed_at))
+        or timezone.localdate()
+    )
+    with transaction.atomic():
+        accompaniment, created = Accompaniment.objects.get_or_create(
+            school=school,
+            convention=convention,
+            defaults={
+                "federation_id": convention.federation_id,
+                "started_on": started_on,
+                "current_step_id": 1,
+            },
+        )
+        if created:
+            StepEntry.objects.create(
+                accompaniment=accompaniment, step_id=1, entered_on=started_on, entered_by=by
+            )
+            Plan.objects.create(accompaniment=accompaniment, school=school)
+            create_engagement_checks(accompaniment=accompaniment)
+    return accompaniment
+
+
+def assign_advisers(*, accompaniment: Accompaniment, advisers: Iterable[User], by: User) -> None:
+    """The advisers of the accompaniment become exactly `advisers` (federation staff only;
+    each must be an adviser of the accompaniment's federation)."""
+    require(by, "assign_advisers", accompaniment)
+    advisers = list(advisers)
+    allowed = set(
+        Membership.objects.filter(
+            role=Role.FPO_ADVISER, federation=accompaniment.federation_id, user__in=advisers
+        ).values_list("user", flat=True)
+    )
+    strangers = [str(adviser) for adviser in advisers if adviser.pk not in allowed]
+    if strangers:
+        raise ValidationError(
+            f"Ne sont pas conseillers de la fédération {accompaniment.federation} : {', '.join(strangers)}."
+        )
+    with transaction.atomic():
+        Accompaniment.objects.select_for_update().get(pk=accompaniment.pk)
+        AdviserAssignment.objects.filter(accompaniment=accompaniment).exclude(adviser__in=advisers).delete()
+        current = set(
+            AdviserAssignment.objects.filter(accompaniment=accompaniment).values_list("adviser", flat=True)
+        )
+        AdviserAssignment.objects.bulk_create(
+            [
+                AdviserAssignment(accompaniment=accompaniment, adviser=adviser, assigned_by=by)
+                for adviser in advisers
+                if adviser.pk not in current
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def move_to_step(
+    *, accompaniment: Accompaniment, step: int, by: User, on: date | None = None
+) -> Accompaniment:
+    """The accompaniment enters `step` on `on` (today by default). Going back to an earlier
+    step forgets the later entries, so that the timeline stays in order."""
+    require(by, "record_actions", accompaniment)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": "La date d'entrée dans l'étape ne peut pas être dans le futur."})
+    if not Step.objects.filter(number=step).exists():
+        raise ValidationError({"step": "Cette étape n'existe pas (1 à 5)."})
+    with transaction.atomic():
+        locked = Accompaniment.objects.select_for_update().get(pk=accompaniment.pk)
+        if locked.current_step_id == step:
+            raise ValidationError({"step": f"L'école est déjà à l'étape {step}."})
+        earlier = locked.step_entries.filter(step__lt=step).order_by("-step").first()
+        if earlier and on < earlier.entered_on:
+            raise ValidationError(
+                {
+                    "on": f"L'école est entrée à l'étape {earlier.step_id} le {french_date(earlier.entered_on)} : "
+                    "choisissez une date postérieure."
+                }
+            )
+        locked.step_entries.filter(step__gt=step).delete()
+        StepEntry.objects.update_or_create(
+            accompaniment=locked, step_id=step, defaults={"entered_on": on, "entered_by": by}
+        )
+        locked.current_step_id = step
+        locked.save(update_fields=["current_step"])
+    accompaniment.current_step_id = step
+    return locked

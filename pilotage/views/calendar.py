@@ -1,0 +1,39 @@
+"""An adviser's private calendar address, and the calendar it serves (.ics)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from pilotage.calendar import calendar_of
+from pilotage.models import CalendarFeed
+from pilotage.services.calendar import calendar_feed_of
+
+from .common import GET_POST
+
+
+@permission_required("pilotage.have_calendar", raise_exception=True)
+@GET_POST
+def calendar(request):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        feed = calendar_feed_of(user=request.user, renew=feed is not None)
+        messages.success(
+            request,
+            "Nouveau lien créé : l'ancien ne fonctionne plus." if request.POST.get("renew") else "Lien créé.",
+        )
+        return redirect("pilotage_calendar")
+    url = request.build_absolute_uri(reverse("pilotage_calendar_feed", args=[feed.token])) if feed else None
+    return render(request, "pilotage/calendar.html", {"feed": feed, "url": url})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def calendar_feed(request, token: str):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    response = HttpResponse(calendar_of(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pilotis.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

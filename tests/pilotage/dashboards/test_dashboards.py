@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 import tablib
 from bs4 import BeautifulSoup
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
@@ -371,10 +372,10 @@ def _grow(side, seminar, count=6):
 @pytest.mark.parametrize(
     ("role", "url", "at_most"),
     [
-        (Role.FPO_ADVISER, ADVISER, 16),
+        (Role.FPO_ADVISER, ADVISER, 15),
         (Role.FPO_STAFF, FEDERATION, 27),
-        (Role.PO_REFERENT, PO, 16),
-        (Role.SCHOOL_DIRECTION, PO, 16),
+        (Role.PO_REFERENT, PO, 15),
+        (Role.SCHOOL_DIRECTION, PO, 15),
     ],
 )
 def test_queries_stay_flat_as_rows_grow(
@@ -389,8 +390,12 @@ def test_exports_make_as_many_queries_whatever_the_rows(
     client, side_a, followed, seminar_a, queries_stay_flat
 ):
     client.force_login(side_a.users[Role.FPO_STAFF])
-    # (PostgreSQL: three more, to read the whole list without JIT compiling.)
-    queries_stay_flat(f"{FEDERATION}?export=ecoles&format=xlsx", grow=_grow(side_a, seminar_a), at_most=14)
+    # PostgreSQL makes three more (SAVEPOINT, SET LOCAL jit = off, RELEASE) to read the whole
+    # list without JIT compiling.
+    at_most = 13 if connection.vendor == "postgresql" else 10
+    queries_stay_flat(
+        f"{FEDERATION}?export=ecoles&format=xlsx", grow=_grow(side_a, seminar_a), at_most=at_most
+    )
 
 
 # --- Charts -------------------------------------------------------------------------------------

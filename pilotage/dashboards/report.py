@@ -1,8 +1,8 @@
 """The yearly follow-up report (rapport de suivi annuel, CPEONS annex, definition 8°: the report
 of article 15 of the decree of 28 March 2019 on the support and accompaniment cells).
 
-For one federation and one school year (2024 is 2024-2025), a PDF with charts and tables and an
-XLSX with one row per school. The rows are those of the federation's dashboard for that year
+For one federation and one school year (2024 is 2024-2025), what a PDF with charts and tables
+and an XLSX with one row per school show (`report_files` writes them). The rows are those of the federation's dashboard for that year
 (`queries.federation_school_rows`): the report and the pages count alike. Only the actions
 per type come from one more grouped query, whose sum per school is the dashboard's figure.
 """
@@ -10,24 +10,19 @@ per type come from one more grouped query, whose sum per school is the dashboard
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from io import BytesIO
+from decimal import Decimal
 
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from core.pdf import html_to_pdf
+from core.school_years import school_year_label
 from pilotage.models import ObjectiveStatus, Plan
 
 from . import periods, queries
+from . import report_details as details
 from .aggregates import without_jit
 from .charts import Chart, engagements_chart, month_chart, steps_chart, type_chart
 
-PRINT_STYLESHEET = "pilotage/report-print.css"
-FORMATS = ("pdf", "xlsx")
 LEGAL_BASIS = (
     "Rapport de suivi annuel visé à l'article 15 du décret du 28 mars 2019 relatif aux cellules de "
     "soutien et d'accompagnement (annexe 1 de la convention, définition 8°)."
@@ -60,6 +55,22 @@ class SchoolLine:
     objectives_met: int
     objectives_in_progress: int
     objectives_not_met: int
+    advisers: str = ""
+    cancelled: int = 0
+    hours_by_type: list[Decimal] = field(default_factory=list)
+    evaluation: str = ""
+
+    @property
+    def days_by_type(self) -> list[Decimal]:
+        return [details.days(hours) for hours in self.hours_by_type]
+
+    @property
+    def days_total(self) -> Decimal:
+        return details.days(sum(self.hours_by_type, Decimal(0)))
+
+    @property
+    def half_days_total(self) -> Decimal:
+        return details.half_days(sum(self.hours_by_type, Decimal(0)))
 
     @property
     def objectives_not_evaluated(self) -> int:
@@ -77,6 +88,8 @@ class ReportData:
     charts: list[Chart] = field(default_factory=list)
     advisers: int = 0
     fte: float = 0
+    indicators: list[details.IndicatorLine] = field(default_factory=list)
+    previous: "ReportData | None" = None
 
     @property
     def title(self) -> str:
@@ -93,6 +106,9 @@ class ReportData:
             "schools": len(lines),
             "accompanied": sum(1 for line in lines if line.step),
             "actions_held": sum(line.actions_held for line in lines),
+            "cancelled": sum(line.cancelled for line in lines),
+            "days": sum((line.days_total for line in lines), Decimal(0)),
+            "half_days": sum((line.half_days_total for line in lines), Decimal(0)),
             "engagements_met": sum(line.engagements_met for line in lines),
             "engagements_due": sum(line.engagements_due for line in lines),
             "engagements_late": sum(line.engagements_late for line in lines),
@@ -105,8 +121,11 @@ class ReportData:
         }
 
 
-def build(federation, year: int, *, today=None, progress: Progress = _no_progress) -> ReportData:
-    """Everything the report shows, in a fixed number of queries."""
+def build(
+    federation, year: int, *, today=None, progress: Progress = _no_progress, with_previous: bool = True
+) -> ReportData:
+    """Everything the report shows, in a fixed number of queries; with the year before's
+    figures beside the totals."""
     period = periods.period_for(year, today)
     progress(5, "Lecture des écoles")
     steps = queries.steps()
@@ -124,6 +143,12 @@ def build(federation, year: int, *, today=None, progress: Progress = _no_progres
         .values_list("school", "action_type", "n")
     ):
         by_school_and_type[(school, action_type)] = n
+    hours = details.hours_by_school_and_type(federation, period)
+    cancelled = details.cancelled_by_school(federation, period)
+    advisers = details.advisers_by_accompaniment(
+        [row.accompaniment_id for row in rows if row.accompaniment_id]
+    )
+    evaluations = details.evaluations_by_id([row.evaluation_id for row in rows])
     lines = []
     for row in rows:
         step = steps_by_number.get(row.step)
@@ -147,6 +172,10 @@ def build(federation, year: int, *, today=None, progress: Progress = _no_progres
                 objectives_met=row.objectives_met,
                 objectives_in_progress=row.objectives_in_progress,
                 objectives_not_met=row.objectives_not_met,
+                advisers=advisers.get(row.accompaniment_id, ""),
+                cancelled=cancelled.get(row.pk, 0),
+                hours_by_type=[hours.get((row.pk, t.pk), Decimal(0)) for t in types],
+                evaluation=evaluations.get(row.evaluation_id, ""),
             )
         )
     progress(50, "Graphiques")
@@ -209,156 +238,11 @@ def build(federation, year: int, *, today=None, progress: Progress = _no_progres
     ftes = list(queries.adviser_workload_rows(federation, period).values_list("fte", flat=True))
     data.advisers = len(ftes)
     data.fte = float(sum(ftes))
+    data.indicators = details.indicator_lines(
+        [row.plan_id for row in rows if row.plan_id], period, school_year_label
+    )
+    if with_previous:
+        progress(55, "L'année précédente")
+        data.previous = build(federation, year - 1, today=today, with_previous=False)
     progress(60, "Mise en page")
     return data
-
-
-# --- XLSX ---------------------------------------------------------------------------------------
-
-
-def school_headers(data: ReportData) -> list[str]:
-    return [
-        "FASE",
-        "École",
-        "Pouvoir organisateur",
-        "Phase",
-        "Étape",
-        "Plan de pilotage",
-        "Actions réalisées",
-        *[f"Actions : {action_type.title}" for action_type in data.types],
-        "Engagements remplis",
-        "Engagements dus",
-        "Engagements en retard",
-        "Engagements (total)",
-        "Objectifs spécifiques",
-        "Objectifs atteints",
-        "Objectifs en progrès",
-        "Objectifs non atteints",
-        "Objectifs non évalués",
-    ]
-
-
-def school_values(line: SchoolLine) -> list:
-    return [
-        line.fase,
-        line.name,
-        line.organising_authority,
-        line.wave,
-        line.step_label,
-        line.plan_state,
-        line.actions_held,
-        *line.actions_by_type,
-        line.engagements_met,
-        line.engagements_due,
-        line.engagements_late,
-        line.engagements_total,
-        line.objectives_total,
-        line.objectives_met,
-        line.objectives_in_progress,
-        line.objectives_not_met,
-        line.objectives_not_evaluated,
-    ]
-
-
-def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes:
-    workbook = Workbook()
-    bold = Font(bold=True)
-    schools = workbook.active
-    schools.title = "Écoles"
-    headers = school_headers(data)
-    schools.append(headers)
-    for cell in schools[1]:
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    total = len(data.lines) or 1
-    for index, line in enumerate(data.lines, start=1):
-        schools.append(school_values(line))
-        if index % 500 == 0:
-            progress(60 + 35 * index // total, "Écriture des écoles")
-    schools.freeze_panes = "C2"
-    schools.auto_filter.ref = schools.dimensions
-    for index, header in enumerate(headers, start=1):
-        width = 40 if header in ("École", "Pouvoir organisateur") else min(max(len(header) * 0.6, 10), 30)
-        schools.column_dimensions[get_column_letter(index)].width = width
-
-    about = workbook.create_sheet("Rapport")
-    for line in [
-        (data.title,),
-        ("Fédération", f"{data.federation.name} ({data.federation.code})"),
-        (
-            "Année scolaire",
-            f"{data.period.label} (du {data.period.start:%d/%m/%Y} au {data.period.end:%d/%m/%Y})",
-        ),
-        ("Chiffres arrêtés au", data.period.reference),
-        ("Produit le", data.generated_at.replace(tzinfo=None)),
-        ("Base", LEGAL_BASIS),
-        (),
-        ("Écoles", data.totals["schools"]),
-        ("Conseillers (ETP)", f"{data.advisers} ({data.fte:.2f} ETP)".replace(".", ",")),
-        *[(label, value) for label, value in _totals_lines(data)],
-    ]:
-        about.append(line)
-    about["A1"].font = Font(bold=True, size=14)
-    about.column_dimensions["A"].width = 34
-    about.column_dimensions["B"].width = 80
-    about["B4"].number_format = "DD/MM/YYYY"
-    about["B5"].number_format = "DD/MM/YYYY HH:MM"
-
-    summary = workbook.create_sheet("Synthèse")
-    for chart in data.charts:
-        summary.append([chart.title])
-        summary.cell(row=summary.max_row, column=1).font = bold
-        summary.append(chart.columns)
-        for cell in summary[summary.max_row]:
-            cell.font = bold
-        for row in chart.table_rows:
-            summary.append(list(row))
-        if chart.total_row:
-            summary.append(list(chart.total_row))
-        summary.append([])
-    summary.column_dimensions["A"].width = 60
-    workbook.move_sheet("Rapport", offset=-1)
-    workbook.active = workbook.sheetnames.index("Écoles")
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _totals_lines(data: ReportData) -> list[tuple[str, object]]:
-    totals = data.totals
-    return [
-        ("Écoles accompagnées", totals["accompanied"]),
-        ("Actions réalisées", totals["actions_held"]),
-        ("Engagements remplis", totals["engagements_met"]),
-        ("Engagements dus", totals["engagements_due"]),
-        ("Engagements en retard", totals["engagements_late"]),
-        ("Contrats d'objectifs (plans acceptés)", totals["plans_accepted"]),
-        ("Objectifs atteints", totals["objectives_met"]),
-        ("Objectifs en progrès", totals["objectives_in_progress"]),
-        ("Objectifs non atteints", totals["objectives_not_met"]),
-        ("Objectifs non évalués", totals["objectives_not_evaluated"]),
-    ]
-
-
-# --- PDF ----------------------------------------------------------------------------------------
-
-
-def report_html(data: ReportData) -> str:
-    return render_to_string(
-        "pilotage/report_pdf.html",
-        {"data": data, "totals": _totals_lines(data), "legal_basis": LEGAL_BASIS},
-    )
-
-
-def render_pdf(data: ReportData, *, progress: Progress = _no_progress) -> bytes:
-    html = report_html(data)
-    progress(75, "Mise en page du PDF")
-    return html_to_pdf(html, stylesheet=PRINT_STYLESHEET, pdf_a=False)
-
-
-def render(data: ReportData, fmt: str, *, progress: Progress = _no_progress) -> bytes:
-    if fmt == "pdf":
-        return render_pdf(data, progress=progress)
-    if fmt == "xlsx":
-        return render_xlsx(data, progress=progress)
-    raise ValueError(fmt)

@@ -6,7 +6,7 @@ from core import jobs
 from core.exports import content_type
 from core.models import Job
 from core.school_years import school_year_label
-from pilotage.dashboards import report
+from pilotage.dashboards import report, report_files
 
 KIND = "pilotage.yearly_report"
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": content_type("xlsx")}
@@ -39,7 +39,7 @@ def produce_yearly_report(*, job: Job) -> Job:
 
         federation = Federation.objects.get(pk=job.params["federation"])
         data = report.build(federation, job.params["year"], progress=progress)
-        content = report.render(data, job.params["format"], progress=progress)
+        content = report_files.render(data, job.params["format"], progress=progress)
         return {"schools": len(data.lines)}, report_file_name(job), content
 
     return jobs.run(job, work, failure_message=FAILURE_MESSAGE)

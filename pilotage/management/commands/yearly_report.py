@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Federation
 from core.school_years import current_school_year, school_year_label
-from pilotage.dashboards import report
+from pilotage.dashboards import report, report_files
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, federation, year, output, **options):
         path = Path(output)
         fmt = path.suffix.lower().lstrip(".")
-        if fmt not in report.FORMATS:
+        if fmt not in report_files.FORMATS:
             raise CommandError(
                 f"Extension non prise en charge : « {path.suffix or path.name} ». "
                 "Le fichier doit se terminer par .pdf ou .xlsx."
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"Le dossier « {path.parent} » n'existe pas.")
         data = report.build(found, int(year))
-        content = report.render(data, fmt)
+        content = report_files.render(data, fmt)
         path.write_bytes(content)
         self.stdout.write(
             self.style.SUCCESS(

@@ -2,94 +2,33 @@
 counts the federation's dashboard shows for the same year, the PDF names the federation and the
 year; from the page (a background task with its progress) and from `manage.py yearly_report`."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from io import BytesIO, StringIO
 
 import pytest
 import tablib
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Federation, Role, User
 from core import jobs
-from core.school_years import current_school_year, school_year_bounds
-from pilotage.dashboards import report
+from core.school_years import school_year_bounds
+from pilotage.dashboards import report, report_files
 from pilotage.dashboards.periods import period_for
 from pilotage.dashboards.queries import federation_school_rows, federation_schools, steps_by_wave
 from pilotage.demo import DEMO_YEARS, load_full_demo, load_pilotage_demo
 from pilotage.models import (
     Accompaniment,
-    ActionRecord,
-    EngagementCheck,
-    Evaluation,
-    EvaluationResult,
-    ObjectiveStatus,
-    Plan,
-    SchoolObjective,
     StepEntry,
 )
 from pilotage.services import reports
-from tests.accounts.factories import MembershipFactory, SchoolFactory, UserFactory
-from tests.pilotage.factories import ActionRecordFactory, ActionTypeFactory, accompany
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.pilotage.dashboards.conftest import LAST_YEAR
+from tests.pilotage.factories import accompany
 from tests.utils import text_of
 
 pytestmark = pytest.mark.django_db
-
-LAST_YEAR = current_school_year() - 1
-
-
-def _held(accompaniment, action_type, day):
-    ActionRecordFactory(
-        accompaniment=accompaniment, action_type=action_type, status=ActionRecord.Status.HELD, date=day
-    )
-
-
-@pytest.fixture
-def year_of_a(side_a, side_b, seminar_a):
-    """Last school year at federation A: École A 1 accompanied from its start, with actions of
-    two types, an engagement met, an evaluation; Athénée A 2 accompanied, a third school of the
-    PO not accompanied; federation B busy too."""
-    start, end = school_year_bounds(LAST_YEAR)
-    coaching = ActionTypeFactory(federation=side_a.federation, title="Coaching en école", kind="coaching")
-    first = accompany(side_a, started_on=start)
-    for day in (start + timedelta(days=10), start + timedelta(days=40), end - timedelta(days=5)):
-        _held(first, seminar_a, day)
-    _held(first, coaching, start + timedelta(days=60))
-    _held(first, coaching, end + timedelta(days=1))  # the year after
-    ActionRecordFactory(
-        accompaniment=first,
-        action_type=coaching,
-        status=ActionRecord.Status.CANCELLED,
-        cancel_reason="Grève",
-        date=start + timedelta(days=70),
-    )
-    EngagementCheck.objects.filter(accompaniment=first, engagement__code="referent").update(
-        done_at=timezone.make_aware(datetime(LAST_YEAR, 10, 1, 10))
-    )
-    plan = Plan.objects.get(accompaniment=first)
-    Plan.objects.filter(pk=plan.pk).update(
-        state=Plan.State.ACCEPTED,
-        submitted_to_dco_on=start + timedelta(days=100),
-        accepted_on=start + timedelta(days=150),
-    )
-    evaluation = Evaluation.objects.create(plan=plan, kind=Evaluation.Kind.ANNUAL, school_year=LAST_YEAR)
-    for position, status in enumerate(
-        [ObjectiveStatus.MET, ObjectiveStatus.IN_PROGRESS, ObjectiveStatus.IN_PROGRESS, None], start=1
-    ):
-        objective = SchoolObjective.objects.create(plan=plan, title=f"Objectif {position}", position=position)
-        if status:
-            EvaluationResult.objects.create(evaluation=evaluation, objective=objective, status=status)
-    second = accompany(side_a, school=side_a.other_school, started_on=start + timedelta(days=30))
-    _held(second, seminar_a, start + timedelta(days=45))
-    SchoolFactory(
-        name="École sans convention",
-        organising_authority=side_a.organising_authority,
-        federation=side_a.federation,
-    )
-    accompany(side_b, started_on=start)
-    return side_a
 
 
 def _xlsx_rows(content: bytes) -> list[dict]:
@@ -109,7 +48,7 @@ def _dashboard_rows(client, federation, year) -> dict[int, dict]:
 
 def test_the_xlsx_has_one_row_per_school_with_the_counts_the_dashboard_shows(client, year_of_a):
     side = year_of_a
-    rows = _xlsx_rows(report.render_xlsx(report.build(side.federation, LAST_YEAR)))
+    rows = _xlsx_rows(report_files.render_xlsx(report.build(side.federation, LAST_YEAR)))
     assert sorted(row["École"] for row in rows) == ["Athénée A 2", "École A 1", "École sans convention"]
 
     first = next(row for row in rows if row["École"] == "École A 1")
@@ -152,7 +91,7 @@ def test_the_xlsx_has_one_row_per_school_with_the_counts_the_dashboard_shows(cli
 
 def test_the_actions_per_type_add_up_to_the_dashboard_chart(client, year_of_a):
     side = year_of_a
-    rows = _xlsx_rows(report.render_xlsx(report.build(side.federation, LAST_YEAR)))
+    rows = _xlsx_rows(report_files.render_xlsx(report.build(side.federation, LAST_YEAR)))
     client.force_login(side.users[Role.FPO_STAFF])
     response = client.get(
         "/pilotage/federation/",
@@ -168,7 +107,7 @@ def test_the_actions_per_type_add_up_to_the_dashboard_chart(client, year_of_a):
 
 def test_the_pdf_names_the_federation_and_the_school_year(year_of_a):
     side = year_of_a
-    content = report.render_pdf(report.build(side.federation, LAST_YEAR))
+    content = report_files.render_pdf(report.build(side.federation, LAST_YEAR))
     assert content.startswith(b"%PDF")
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
     assert "Rapport de suivi annuel" in text

@@ -4,10 +4,13 @@ happening in production. The rare deliberate write on GET (an "opened" event) is
 view with `@writes_on_get`.
 
 The middleware sits last, so that it wraps the view alone: the framework's own bookkeeping around
-it (the session saved after the response, the cache) is not the view's doing."""
+it (the session saved after the response, the cache) is not the view's doing. It holds the
+project's own views (`READONLY_GET_PACKAGES`, the local apps): a third-party view (allauth's
+recovery codes mark themselves as seen on GET) keeps its own behaviour."""
 
 from contextlib import ExitStack
 
+from django.conf import settings
 from django.db import connections
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -53,4 +56,5 @@ class ReadOnlyGetMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method in SAFE_METHODS:
-            request.writes_allowed = getattr(view_func, "writes_on_get", False)
+            ours = view_func.__module__.split(".")[0] in settings.READONLY_GET_PACKAGES
+            request.writes_allowed = not ours or getattr(view_func, "writes_on_get", False)

@@ -44,6 +44,8 @@ LOCAL_APPS = [
     "pilotage",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# Our own views cannot write to the database on GET or HEAD (core/readonly.py).
+READONLY_GET_PACKAGES = {*LOCAL_APPS, "config"}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,6 +4,7 @@ A version already in the database is left as it is when the file still says the 
 refused when it differs: a published version never changes, a new one must be numbered."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -92,6 +93,10 @@ def load_framework(path: Path) -> FrameworkVersion:
     return version
 
 
+def _decimal(value) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
 def _template_content(data):
     return {
         "articles": [(str(a["number"]), a.get("title", ""), a["body"]) for a in data["articles"]],
@@ -134,6 +139,8 @@ def load_template(path: Path) -> ConventionTemplate:
         "amendment_grounds": data.get("amendment_grounds", []),
         "termination_notice_days": data.get("termination_notice_days"),
         "duration_years": data.get("duration_years"),
+        "committed_fte": _decimal(data.get("committed_fte")),
+        "committed_adviser_fte": _decimal(data.get("committed_adviser_fte")),
     }
     template = ConventionTemplate.objects.filter(code=data["code"], version=data["version"]).first()
     if template:

@@ -105,6 +105,14 @@ class ConventionTemplate(models.Model):
         "délai de réponse à une résiliation (jours)", null=True, blank=True
     )
     duration_years = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
+    # The human resources the annex commits, as figures beside the text that states them
+    # (CPEONS annex: "TOTAL 63,2", of which 41,2 ETP of advisers).
+    committed_fte = models.DecimalField(
+        "ETP engagés (total)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    committed_adviser_fte = models.DecimalField(
+        "ETP de conseillers engagés", max_digits=6, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = ConventionTemplateQuerySet.as_manager()

@@ -156,7 +156,7 @@ class DashboardChoiceForm(forms.Form):
         self.federation = by_code.get(params.get("federation", "")) or (
             federations[0] if federations else None
         )
-        years = available_years(self.federation, today) if self.federation else []
+        self.years = years = available_years(self.federation, today) if self.federation else []
         try:
             year = int(params.get("annee", ""))
         except ValueError:

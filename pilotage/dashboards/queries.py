@@ -6,6 +6,7 @@ report reads the very QuerySets the federation's dashboard shows: the counts can
 apart. School years and their reference day: `periods`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils import timezone
 
 from accounts.models import (
     Membership,
@@ -32,7 +34,8 @@ from accounts.models import (
     School,
     User,
 )
-from conventions.models import TemplateEngagement
+from conventions.models import Convention, TemplateEngagement
+from core.school_years import school_year_bounds, school_year_label
 from pilotage.models import (
     Accompaniment,
     ActionRecord,
@@ -337,6 +340,18 @@ def add_po_figures(rows, federation, period: Period) -> None:
             setattr(row, name, figures.get(row.pk, {}).get(name, 0))
 
 
+def advisers_with_fte(federation):
+    """The federation's advisers, each with `fte` from their profile (one if it is not filled in)."""
+    fte = Coalesce(
+        Subquery(AdviserProfile.objects.filter(user=OuterRef("pk"), federation=federation).values("fte")[:1]),
+        Value(DEFAULT_FTE),
+        output_field=DecimalField(max_digits=3, decimal_places=2),
+    )
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(federation=federation, role=Role.FPO_ADVISER).values("user")
+    ).annotate(fte=fte)
+
+
 def adviser_workload_rows(federation, period: Period):
     """The federation's advisers: schools followed, actions held this year and planned, and
     both per full-time equivalent (ETP from their profile, one if it is not filled in)."""
@@ -348,17 +363,9 @@ def adviser_workload_rows(federation, period: Period):
         status=ActionRecord.Status.PLANNED,
         date__gte=period.today,
     )
-    fte = Coalesce(
-        Subquery(AdviserProfile.objects.filter(user=OuterRef("pk"), federation=federation).values("fte")[:1]),
-        Value(DEFAULT_FTE),
-        output_field=DecimalField(max_digits=3, decimal_places=2),
-    )
     return (
-        User.objects.filter(
-            pk__in=Membership.objects.filter(federation=federation, role=Role.FPO_ADVISER).values("user")
-        )
+        advisers_with_fte(federation)
         .annotate(
-            fte=fte,
             technopedagogical=Coalesce(
                 Subquery(
                     AdviserProfile.objects.filter(user=OuterRef("pk"), federation=federation).values(
@@ -380,3 +387,78 @@ def adviser_workload_rows(federation, period: Period):
 
 def steps() -> list[Step]:
     return list(Step.objects.all())
+
+
+# --- Human resources against the conventions -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FteYear:
+    """One school year: the advisers' ETP (from their profiles) beside what the federation's
+    signed conventions in force that year commit in their annex."""
+
+    year: int
+    advisers_fte: Decimal
+    committed_adviser_fte: Decimal | None
+    committed_fte: Decimal | None
+    conventions: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return school_year_label(self.year)
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Advisers' ETP minus the ETP of advisers committed (negative: fewer than promised)."""
+        if self.committed_adviser_fte is None:
+            return None
+        return plain(self.advisers_fte - self.committed_adviser_fte)
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """1.80 → 1.8 and 3.00 → 3, for a reader (never 1E+1)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def fte_against_conventions(federation, years: list[int]) -> list[FteYear]:
+    """Per school year, newest first. The annex states the federation's whole staff, the same in
+    every convention it signs with a PO: a year's commitment is the largest stated by the
+    conventions in force (signed, and their period covering part of the year), not their sum.
+    Profiles keep no history yet: every year shows today's ETP."""
+    advisers_fte = sum(advisers_with_fte(federation).values_list("fte", flat=True), Decimal(0))
+    signed = list(
+        Convention.objects.filter(
+            federation=federation, signed_at__isnull=False, template__committed_adviser_fte__isnull=False
+        )
+        .order_by("reference")
+        .values_list(
+            "reference",
+            "start_date",
+            "end_date",
+            "signed_at",
+            "template__committed_fte",
+            "template__committed_adviser_fte",
+        )
+    )
+    lines = []
+    for year in years:
+        start, end = school_year_bounds(year)
+        in_force = [
+            (reference, total, advisers)
+            for reference, starts, ends, signed_at, total, advisers in signed
+            if (starts or timezone.localdate(signed_at)) <= end and (ends is None or ends >= start)
+        ]
+        lines.append(
+            FteYear(
+                year=year,
+                advisers_fte=plain(advisers_fte),
+                committed_adviser_fte=plain(max((advisers for _, _, advisers in in_force), default=None)),
+                committed_fte=plain(
+                    max((total for _, total, _ in in_force if total is not None), default=None)
+                ),
+                conventions=tuple(reference for reference, _, _ in in_force),
+            )
+        )
+    return lines

@@ -271,6 +271,7 @@ def federation_dashboard(request):
         "advisers": advisers,
         "charts": {chart.key.replace("-", "_"): chart for chart in charts},
         "type_month": type_month_table(action_counts, types, period),
+        "fte_years": queries.fte_against_conventions(federation, choice.years),
         "export_prefix": prefix,
         "choice_query": choice.query,
         "report_url": f"{reverse('pilotage_report')}?{choice.query}",

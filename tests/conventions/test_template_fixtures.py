@@ -38,6 +38,8 @@ KEYS = {
     "federation",
     "kind",
     "version",
+    "committed_fte",
+    "committed_adviser_fte",
     "title",
     "parties",
     "preamble",

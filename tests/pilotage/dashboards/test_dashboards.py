@@ -373,7 +373,7 @@ def _grow(side, seminar, count=6):
     ("role", "url", "at_most"),
     [
         (Role.FPO_ADVISER, ADVISER, 15),
-        (Role.FPO_STAFF, FEDERATION, 27),
+        (Role.FPO_STAFF, FEDERATION, 29),
         (Role.PO_REFERENT, PO, 15),
         (Role.SCHOOL_DIRECTION, PO, 15),
     ],

@@ -130,6 +130,15 @@ def test_the_command_writes_the_report(tmp_path, year_of_a, suffix):
     content = output.read_bytes()
     if suffix == "xlsx":
         assert len(_xlsx_rows(content)) == 3
+        book = load_workbook(BytesIO(content), read_only=True)
+        assert book.sheetnames == ["Totaux", "Rapport", "Écoles", "Indicateurs", "Synthèse"]
+        headers = next(book["Écoles"].iter_rows(values_only=True))
+        assert {
+            "Conseiller(s)",
+            "Actions annulées",
+            "Jours d'accompagnement",
+            "Évaluation de l'année",
+        } <= set(headers)
     else:
         assert content.startswith(b"%PDF")
 

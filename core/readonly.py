@@ -6,7 +6,7 @@ view with `@writes_on_get`.
 The middleware sits last, so that it wraps the view alone: the framework's own bookkeeping around
 it (the session saved after the response, the cache) is not the view's doing."""
 
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 from django.db import connections
 
@@ -22,6 +22,19 @@ def writes_on_get(view):
     """Declares that `view` writes on GET on purpose (say why beside it)."""
     view.writes_on_get = True
     return view
+
+
+@contextmanager
+def bookkeeping(request):
+    """Lets a read-only request write its own bookkeeping, and nothing else, inside the block:
+    an API token's last use and its rate-limit counter (kept in the cache, which is a database
+    table in production). What the request reads and returns stays read-only."""
+    allowed = getattr(request, "writes_allowed", True)
+    request.writes_allowed = True
+    try:
+        yield
+    finally:
+        request.writes_allowed = allowed
 
 
 def is_write(sql: str) -> bool:

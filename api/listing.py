@@ -1,7 +1,7 @@
 """What every list of the API takes and gives: `limit`/`offset` pages in a stable order, and
 `updated_since` so that a nightly sync asks only for what changed."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -40,14 +40,17 @@ class Changes(Paging):
 
     @field_validator("updated_since")
     @classmethod
-    def within_reach(cls, value):
+    def in_utc(cls, value):
+        """Brussels time when no zone is given; an instant at the edge of the calendar
+        (0001-01-01T00:00+14:00) stands for the first or the last one the database can hold."""
         if value is None:
             return value
-        if not 1900 <= value.year <= 2999:
-            raise ValueError("l'année doit être comprise entre 1900 et 2999")
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value
+        try:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return datetime.min.replace(tzinfo=UTC) if value.year < 2000 else datetime.max.replace(tzinfo=UTC)
 
 
 def page(queryset, paging: Paging, *, order=("pk",)) -> dict:

@@ -7,6 +7,8 @@ person sees in the pages: each queryset goes through the model's `visible_to`. G
 
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.urls import re_path
 from ninja import NinjaAPI, Swagger
 
 from . import conventions, errors, pilotage, reports, schools
@@ -44,9 +46,15 @@ api.add_router("", pilotage.router)
 api.add_router("", reports.router)
 
 
+@login_not_required
+def not_found(request, path: str):
+    """Any other address under /api/ (an id that is not a number…): a 404 in JSON too."""
+    return JsonResponse({"detail": errors.NOT_FOUND}, status=404)
+
+
 def urls():
     """The API's URLconf: its views authenticate by token, not by the session's login."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         pattern.callback.login_required = False
-    return patterns, app_name, namespace
+    return [*patterns, re_path(r"^(?P<path>.*)$", not_found, name="api_not_found")], app_name, namespace

@@ -252,6 +252,7 @@ MATRIX.update(
         "api:openapi-json": public,
         "api:openapi-view": public,
         "api:api-root": Expect(anonymous=404, own=404, other=404, admin=404),
+        "api:api_not_found": Expect(anonymous=404, own=404, other=404, admin=404),
     }
 )
 
@@ -260,6 +261,7 @@ def api_sample_kwargs(world) -> dict:
     pilotage, convention = world["pilotage"], world["convention"]
     return {
         "api_token_revoke": {"pk": 1},
+        "api:api_not_found": {"path": "ecoles/-1"},
         "api:api_school_detail": {"fase": world["A"].school.fase},
         "api:api_convention_detail": {"reference": convention.reference},
         "api:api_convention_document": {"reference": convention.reference, "revision": 0},

@@ -5,6 +5,7 @@ a token for every person."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts import services
@@ -33,6 +34,12 @@ class ApiClient:
 
 def token_for(user, name="Synchronisation") -> str:
     return services.create_api_token(user=user, name=name)[1]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counts():
+    """The rate limit counts in the cache, which outlives each test's database."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -61,6 +61,10 @@ def _urls(world):
         "api:openapi-json": (reverse("api:openapi-json"), public),
         "api:openapi-view": (reverse("api:openapi-view"), public),
         "api:api-root": (reverse("api:api-root"), {"anonymous": 404, "own": 404, "other": 404, "admin": 404}),
+        "api:api_not_found": (
+            reverse("api:api_not_found", args=[f"schools/-{world['A'].school.fase}"]),
+            {"anonymous": 404, "own": 404, "other": 404, "admin": 404},
+        ),
     }
 
 
@@ -79,6 +83,7 @@ API_URL_NAMES = [
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
+    "api:api_not_found",
 ]
 
 

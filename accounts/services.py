@@ -1,4 +1,5 @@
-"""The verbs of the accounts app: inviting people and accepting invitations."""
+"""The verbs of the accounts app: inviting people and accepting invitations, making and revoking
+personal API tokens."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -6,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .emails import send_invitation_email
-from .models import Invitation, Membership, OrganisingAuthority, User
+from .models import ApiToken, Invitation, Membership, OrganisingAuthority, User, hash_token, new_raw_token
 from .rules import invitable_roles
 
 
@@ -121,5 +122,48 @@ def detach_schools_from_former_federations(organising_authority: OrganisingAutho
     return (
         organising_authority.schools.exclude(federation__isnull=True)
         .exclude(federation__in=organising_authority.federations.all())
-        .update(federation=None)
+        .update(federation=None, updated_at=timezone.now())
     )
+
+
+# --- Personal API tokens ----------------------------------------------------------------------
+
+MAX_ACTIVE_TOKENS = 20
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`: returns it with its secret, which is shown once and never kept."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Donnez un nom au jeton (le système qui s'en servira)."})
+    if ApiToken.objects.of(user).filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            f"Vous avez déjà {MAX_ACTIVE_TOKENS} jetons actifs : révoquez-en un avant d'en créer un autre."
+        )
+    raw = new_raw_token()
+    token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
+    return token, raw
+
+
+def revoke_api_token(*, token: ApiToken, by: User) -> None:
+    """Revoke one of `by`'s own tokens (revoking it twice changes nothing)."""
+    if token.user_id != by.pk:
+        raise PermissionDenied("Ce jeton n'est pas le vôtre.")
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def find_api_token(raw: str) -> ApiToken | None:
+    """The token whose secret is `raw`, usable or not (its `problem` says), or None. Only the
+    hash is compared: the database never sees the secret."""
+    if not raw or len(raw) > 200:
+        return None
+    return ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+
+
+def record_api_token_use(token: ApiToken, *, every_seconds: int = 60) -> None:
+    """Note when a token was last used, at most once a minute (not one write per request)."""
+    now = timezone.now()
+    if token.last_used_at and (now - token.last_used_at).total_seconds() < every_seconds:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -4,13 +4,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import AcceptInvitationForm, InvitationForm, SchoolSearchForm
-from .models import Federation, Invitation, OrganisingAuthority, Role, School
+from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, SchoolSearchForm
+from .models import ApiToken, Federation, Invitation, OrganisingAuthority, Role, School
 
 SCHOOLS_PER_PAGE = 25
 
@@ -149,3 +149,36 @@ def email_change(request):
     """The e-mail address is the login and what signatures will name: only an administrator
     changes it (allauth's own page would let anyone take any address, unverified)."""
     return render(request, "accounts/email_change.html")
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """One's own API tokens: make one (its secret is shown on this response only), see when
+    each was last used, revoke them."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            created = {"token": token, "secret": secret}
+            form = ApiTokenForm()
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "created": created, "tokens": ApiToken.objects.of(request.user)},
+        status=400 if form.errors else 200,
+    )
+    # The secret is in this page: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.of(request.user), pk=pk)
+    services.revoke_api_token(token=token, by=request.user)
+    messages.success(request, f"Le jeton « {token.name} » est révoqué : il ne donne plus accès à l'API.")
+    return redirect("api_tokens")

@@ -1,7 +1,8 @@
 """Benchmarks: prints figures and ratios measured in the same run (`make bench`).
 
 The school list is paginated, so its time should barely move when the number of schools
-grows tenfold: the figure printed is the ratio of the 3,000-school median to the 300 one."""
+grows tenfold: the figure printed is the ratio of the 3,000-school median to the 300 one.
+`python bench/run.py api` runs only the API's measure (bench/api.py)."""
 
 import os
 import statistics
@@ -88,6 +89,11 @@ def main() -> None:
     use_a_fresh_signing_key(Path(tempfile.mkdtemp(prefix="pilotis-bench-")))
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        if sys.argv[1:] == ["api"]:
+            from bench.api import bench_api
+
+            bench_api()
+            return
         figures = {}
         for size in (300, 3000):
             client = Client()
@@ -107,6 +113,9 @@ def main() -> None:
         from bench.pilotage import bench_pilotage
 
         bench_pilotage(median_ms)
+        from bench.api import bench_api
+
+        bench_api()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from api import main as api_main
 from conventions.views import verification as verification_views
 
 # The admin has no login form of its own: people go through the same login (its rate
@@ -22,6 +23,9 @@ urlpatterns = [
     path("verifier/", verification_views.verify_document, name="verify_document"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),
+    path("comptes/jetons/", accounts_views.api_tokens, name="api_tokens"),
+    path("comptes/jetons/<int:pk>/revoquer/", accounts_views.api_token_revoke, name="api_token_revoke"),
     path("comptes/", include("allauth.urls")),
+    path("api/", api_main.urls()),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ it (the session saved after the response, the cache) is not the view's doing. It
 project's own views (`READONLY_GET_PACKAGES`, the local apps): a third-party view (allauth's
 recovery codes mark themselves as seen on GET) keeps its own behaviour."""
 
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 from django.conf import settings
 from django.db import connections
@@ -25,6 +25,19 @@ def writes_on_get(view):
     """Declares that `view` writes on GET on purpose (say why beside it)."""
     view.writes_on_get = True
     return view
+
+
+@contextmanager
+def bookkeeping(request):
+    """Lets a read-only request write its own bookkeeping, and nothing else, inside the block:
+    an API token's last use and its rate-limit counter (kept in the cache, which is a database
+    table in production). What the request reads and returns stays read-only."""
+    allowed = getattr(request, "writes_allowed", True)
+    request.writes_allowed = True
+    try:
+        yield
+    finally:
+        request.writes_allowed = allowed
 
 
 def is_write(sql: str) -> bool:

@@ -225,6 +225,52 @@ MATRIX.update(
         "pilotage_report_download": report_of_a,
     }
 )
+# --- API (issue 14, point 4) -------------------------------------------------------------------
+# The token page is one's own (a POST revokes). The API authenticates by bearer token only, which
+# this matrix does not send: here a logged-in session gets a 401 from every data endpoint (a
+# session cookie opens nothing), the schema and its docs are public, the root is a 404. The
+# API's own matrix, with tokens (every endpoint × every role of A, of B, anonymous, admin) is
+# tests/api/test_access.py.
+API_DATA_URLS = [
+    "api:api_school_list",
+    "api:api_school_detail",
+    "api:api_convention_list",
+    "api:api_convention_detail",
+    "api:api_convention_document",
+    "api:api_accompaniment_list",
+    "api:api_accompaniment_detail",
+    "api:api_indicator_list",
+    "api:api_indicator_detail",
+    "api:api_yearly_report",
+]
+bearer_only = Expect(anonymous=401, own=401, other=401, admin=401)
+MATRIX.update(
+    {
+        "api_tokens": private,
+        "api_token_revoke": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+        **dict.fromkeys(API_DATA_URLS, bearer_only),
+        "api:openapi-json": public,
+        "api:openapi-view": public,
+        "api:api-root": Expect(anonymous=404, own=404, other=404, admin=404),
+        "api:api_not_found": Expect(anonymous=404, own=404, other=404, admin=404),
+    }
+)
+
+
+def api_sample_kwargs(world) -> dict:
+    pilotage, convention = world["pilotage"], world["convention"]
+    return {
+        "api_token_revoke": {"pk": 1},
+        "api:api_not_found": {"path": "ecoles/-1"},
+        "api:api_school_detail": {"fase": world["A"].school.fase},
+        "api:api_convention_detail": {"reference": convention.reference},
+        "api:api_convention_document": {"reference": convention.reference, "revision": 0},
+        "api:api_accompaniment_detail": {"pk": pilotage["accompaniment"].pk},
+        "api:api_indicator_detail": {"pk": pilotage["indicator"].pk},
+    }
+
+
+# --- end of API ---------------------------------------------------------------------------------
 # The admin is for administrators only: everybody else is sent to the login.
 ADMIN_ONLY = Expect(anonymous=LOGIN_REQUIRED, own=LOGIN_REQUIRED, other=LOGIN_REQUIRED, admin=200)
 
@@ -323,6 +369,7 @@ def _sample_url(name, world):
         "convention_edit": {"reference": world["convention"].reference, "step": "dates"},
         "convention_transition": {"reference": world["convention"].reference, "name": "send_to_po"},
         **pilotage_sample_kwargs(world["pilotage"]),
+        **api_sample_kwargs(world),
         "pilotage_report_status": {"job": _report_job(world)},
         "pilotage_report_download": {"job": _report_job(world)},
     }.get(name, {})

@@ -8,7 +8,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "core", "accounts", "conventions", "pilotage")
+PACKAGES = ("config", "core", "accounts", "conventions", "pilotage", "api")
 MAX_LINES = 500
 
 

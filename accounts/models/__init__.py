@@ -9,12 +9,14 @@ from .organisations import (
     postcode_validator,
 )
 from .roles import ORGANISATION_FIELDS, ROLES_BY_ORGANISATION_KIND, OrganisationKind, Role
+from .tokens import ApiToken, hash_token, new_raw_token
 from .users import User, UserManager
 
 __all__ = [
     "ORGANISATION_FIELDS",
     "ROLES_BY_ORGANISATION_KIND",
     "Address",
+    "ApiToken",
     "Federation",
     "GuidanceCentre",
     "Invitation",
@@ -26,7 +28,9 @@ __all__ = [
     "School",
     "User",
     "UserManager",
+    "hash_token",
     "membership_ids",
+    "new_raw_token",
     "organisation_kind",
     "postcode_validator",
 ]

@@ -198,6 +198,8 @@ class School(Address):
         choices=Wave.choices,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
+    # What a nightly sync through the API asks for (`updated_since`).
+    updated_at = models.DateTimeField("modifiée le", auto_now=True, db_index=True)
 
     objects = SchoolQuerySet.as_manager()
 

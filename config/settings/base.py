@@ -36,12 +36,15 @@ THIRD_PARTY_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    # Its Swagger UI from its own static files (no CDN).
+    "ninja",
 ]
 LOCAL_APPS = [
     "core",
     "accounts",
     "conventions",
     "pilotage",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # Our own views cannot write to the database on GET or HEAD (core/readonly.py).
@@ -222,3 +225,8 @@ VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 *
 # deadline of a plan de pilotage.
 PILOTAGE_REMINDER_DAYS = env.int("PILOTAGE_REMINDER_DAYS", default=14)
 # --- end of Pilotage ---
+
+# --- API ---
+# Calls per personal token (`/api/`), counted in the cache: "120/m", "5000/h"…
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
+# --- end of API ---

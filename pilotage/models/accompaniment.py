@@ -111,6 +111,8 @@ class Accompaniment(models.Model):
     started_on = models.DateField("début de l'accompagnement")
     closed_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # What a nightly sync through the API asks for (`updated_since`).
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = AccompanimentQuerySet.as_manager()
 

@@ -70,6 +70,7 @@ class ActionRecord(models.Model):
     created_at = models.DateTimeField("encodée le", auto_now_add=True)
     status_changed_at = models.DateTimeField("état modifié le", null=True, blank=True)
     status_changed_by = user_link("état modifié par")
+    updated_at = models.DateTimeField("modifiée le", auto_now=True, db_index=True)
 
     objects = ActionRecordQuerySet.as_manager()
 

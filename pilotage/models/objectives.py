@@ -94,6 +94,7 @@ class Indicator(models.Model):
     target = models.DecimalField("cible", max_digits=12, decimal_places=3)
     target_year = models.PositiveSmallIntegerField("année de la cible", null=True, blank=True)
     position = models.PositiveSmallIntegerField("position", default=0)
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = ObjectiveScopedQuerySet.as_manager()
 

@@ -124,6 +124,6 @@ def move_to_step(
             accompaniment=locked, step_id=step, defaults={"entered_on": on, "entered_by": by}
         )
         locked.current_step_id = step
-        locked.save(update_fields=["current_step"])
+        locked.save(update_fields=["current_step", "updated_at"])
     accompaniment.current_step_id = step
     return locked

@@ -3,7 +3,11 @@ same order, with its articles as headings, the annex's lettered actions, the ETP
 table and the signature block; « PROJET » on a draft, the reference, the version and the signed
 PDF's SHA-256 on a frozen one; seen by the people who see the convention, and only by them."""
 
+import os
 import re
+import shutil
+import subprocess
+from io import BytesIO
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.template.loader import render_to_string
+from pypdf import PdfReader
 
 from accounts.models import Role
 from conventions.models import Convention
@@ -19,6 +24,10 @@ from conventions.services.documents import convention_file, latest_document
 from pilotage.demo import load_full_demo
 from tests.conventions.factories import convention_for
 from tests.office_files import read
+
+# Every test, the demo's included, needs the test database: pytest-django sets up only the
+# databases that the collected tests ask for.
+pytestmark = pytest.mark.django_db
 
 FORMATS = ("docx", "odt")
 DEMO = ("CPEONS-2026-0001", "CECP-2026-0001")
@@ -126,7 +135,6 @@ def test_a_signed_convention_carries_its_reference_version_and_the_signed_pdfs_h
     assert "PROJET" not in margins
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_draft_says_projet_and_carries_no_hash(client, side_a, fmt):
     convention = convention_for(side_a)
@@ -142,7 +150,6 @@ def test_a_draft_says_projet_and_carries_no_hash(client, side_a, fmt):
     assert words(document.text) == words(preview_text(convention))
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_frozen_convention_gives_the_hash_of_its_stored_pdf(client, side_a, fmt):
     convention = convention_for(side_a, state_path=["send_to_po", "fill", "submit", "approve"])
@@ -157,7 +164,6 @@ def test_a_frozen_convention_gives_the_hash_of_its_stored_pdf(client, side_a, fm
     assert "PROJET" not in document.header + document.footer
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_another_organisation_and_an_unknown_reference_get_a_404(client, side_a, side_b, fmt):
     convention = convention_for(side_a)
@@ -169,7 +175,6 @@ def test_another_organisation_and_an_unknown_reference_get_a_404(client, side_a,
     assert client.get(f"/conventions/INCONNUE-2026-9999/{fmt}").status_code == 404
 
 
-@pytest.mark.django_db
 def test_the_text_is_never_interpreted_as_markup(side_a):
     convention = convention_for(side_a)
     convention.organising_authority.name = "Ville <b>gras</b> & <script>alert(1)</script>"
@@ -181,7 +186,6 @@ def test_the_text_is_never_interpreted_as_markup(side_a):
         )
 
 
-@pytest.mark.django_db
 def test_the_command_writes_each_format_from_the_extension(side_a, tmp_path):
     convention = convention_for(side_a)
     for fmt in ("docx", "odt", "pdf"):
@@ -197,3 +201,40 @@ def test_the_command_writes_each_format_from_the_extension(side_a, tmp_path):
     assert not (tmp_path / "convention.txt").exists()
     call_command("export_convention_pdf", convention.reference, "-o", str(tmp_path / "sans-extension"))
     assert (tmp_path / "sans-extension").read_bytes()[:4] == b"%PDF"
+
+
+def _soffice() -> str:
+    """LibreOffice's command; without it the test is skipped, unless REQUIRE_BROWSER=1 (CI)."""
+    soffice = shutil.which("soffice")
+    if soffice:
+        return soffice
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(
+            "REQUIRE_BROWSER=1 but LibreOffice is absent (Debian: libreoffice-writer-nogui)", pytrace=False
+        )
+    pytest.skip("LibreOffice (soffice) is not installed")
+
+
+@pytest.mark.parametrize("reference", DEMO)
+def test_libreoffice_converts_both_files_to_a_pdf_with_every_article(demo, reference, tmp_path):
+    soffice = _soffice()
+    files = []
+    for fmt in FORMATS:
+        files.append(tmp_path / f"{fmt}-{reference}.{fmt}")
+        files[-1].write_bytes(demo[reference]["files"][fmt])
+    home = tmp_path / "home"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={home.as_uri()}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path / "pdf"), *map(str, files)],
+        env={**os.environ, "HOME": str(home)},
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    for fmt in FORMATS:
+        reader = PdfReader(BytesIO((tmp_path / "pdf" / f"{fmt}-{reference}.pdf").read_bytes()))
+        flat = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        for title in demo[reference]["articles"]:
+            assert title in flat, (fmt, title)
+        assert "Signatures des parties" in flat
+        assert reference in flat and demo[reference]["sha256"] in flat.replace(" ", "")

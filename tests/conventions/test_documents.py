@@ -139,6 +139,8 @@ def test_a_signed_convention_carries_its_reference_version_and_the_signed_pdfs_h
 def test_a_draft_says_projet_and_carries_no_hash(client, side_a, fmt):
     convention = convention_for(side_a)
     client.force_login(side_a.users[Role.PO_REFERENT])
+    page = client.get(convention.get_absolute_url()).content.decode()
+    assert f'href="/conventions/{convention.reference}/{fmt}"' in page
     response = client.get(f"/conventions/{convention.reference}/{fmt}")
     assert response.status_code == 200
     assert response["Content-Type"] == CONTENT_TYPES[fmt]

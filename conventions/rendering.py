@@ -10,7 +10,7 @@ from html import unescape
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html_join, strip_tags
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -67,9 +67,9 @@ def placeholder_values(convention: Convention) -> dict[str, str | SafeString]:
         "school_name": school.name if school else MISSING,
         "school_address": school.address or MISSING if school else MISSING,
         "fase": str(school.fase) if school else MISSING,
-        "schools_list": format_html_join(
-            "", "<li>{} (FASE {})</li>", ((s.name, s.fase) for s in schools)
-        ).join([mark_safe("<ul>"), mark_safe("</ul>")])  # noqa: S308 - fixed markup around escaped items
+        "schools_list": format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{} (FASE {})</li>", ((s.name, s.fase) for s in schools))
+        )
         if schools
         else MISSING,
         "start_date": _date(convention.start_date),

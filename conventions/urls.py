@@ -9,6 +9,8 @@ urlpatterns = [
     path("conventions/creations/<int:pk>/", bulk.bulk_creation, name="bulk_creation"),
     path("conventions/<str:reference>/", conventions.convention_detail, name="convention_detail"),
     path("conventions/<str:reference>/pdf", conventions.convention_pdf, name="convention_pdf"),
+    path("conventions/<str:reference>/docx", conventions.convention_docx, name="convention_docx"),
+    path("conventions/<str:reference>/odt", conventions.convention_odt, name="convention_odt"),
     path(
         "conventions/<str:reference>/documents/<int:revision>.pdf",
         conventions.document_download,

@@ -271,6 +271,18 @@ def api_sample_kwargs(world) -> dict:
 
 
 # --- end of API ---------------------------------------------------------------------------------
+
+# --- Word and OpenDocument exports of a convention (issue 14, point 1) ---------------------
+# Seen exactly like its PDF: the people who see the convention, a 404 for everyone else.
+MATRIX.update(
+    {
+        "convention_docx": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+        "convention_odt": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    }
+)
+OFFICE_EXPORTS = ("convention_docx", "convention_odt")
+# --- end of the Word and OpenDocument exports ------------------------------------------------
+
 # The admin is for administrators only: everybody else is sent to the login.
 ADMIN_ONLY = Expect(anonymous=LOGIN_REQUIRED, own=LOGIN_REQUIRED, other=LOGIN_REQUIRED, admin=200)
 
@@ -372,6 +384,8 @@ def _sample_url(name, world):
         **api_sample_kwargs(world),
         "pilotage_report_status": {"job": _report_job(world)},
         "pilotage_report_download": {"job": _report_job(world)},
+        # The Word and OpenDocument exports (issue 14, point 1).
+        **{name: {"reference": world["convention"].reference} for name in OFFICE_EXPORTS},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

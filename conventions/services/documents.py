@@ -1,12 +1,17 @@
 """The documents of a convention: the one place where PDF bytes are stored (never rewritten), the
-frozen text, the PDF a convention is downloaded as, and the evidence certificate."""
+frozen text, the files a convention is downloaded as (PDF, Word, OpenDocument), and the evidence
+certificate."""
+
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.documents import WRITERS
 from core.pdf import html_to_pdf, sha256
 
 from ..models import Convention, ConventionDocument, ConventionEvent, ConventionSignatory, Signature
+from ..office import convention_document
 from ..rendering import PRINT_STYLESHEET, render_convention_pdf, render_frozen_convention_pdf
 from ..signatures.evidence import check_chain
 
@@ -31,15 +36,49 @@ def freeze(convention: Convention) -> ConventionDocument:
     return document
 
 
+def latest_document(convention: Convention, *, with_content: bool = True) -> ConventionDocument | None:
+    """The latest stored revision of the text (frozen, prepared or signed), if any."""
+    documents = convention.documents.exclude(kind=ConventionDocument.Kind.EVIDENCE).order_by("-revision")
+    return (documents if with_content else documents.defer("content")).first()
+
+
 def current_pdf(convention: Convention) -> tuple[bytes, ConventionDocument | None]:
     """The PDF a convention is downloaded as: its latest stored revision (frozen, prepared or
     signed), else the draft rendered now. Returns (bytes, the stored document or None)."""
-    document = (
-        convention.documents.exclude(kind=ConventionDocument.Kind.EVIDENCE).order_by("-revision").first()
-    )
+    document = latest_document(convention)
     if document is None:
         return render_convention_pdf(convention), None
     return bytes(document.content), document
+
+
+# The formats a convention is downloaded or exported in, by file extension.
+FILE_FORMATS = ("pdf", "docx", "odt")
+
+
+@dataclass
+class ConventionFile:
+    content: bytes
+    filename: str
+    content_type: str
+    draft: bool  # the text is not frozen: a draft, not to be signed
+    stored: ConventionDocument | None  # the stored PDF it is (a PDF) or whose hash it carries
+
+
+def convention_file(convention: Convention, fmt: str) -> ConventionFile:
+    """The convention as a file in `fmt` (one of FILE_FORMATS): the PDF as `current_pdf` gives
+    it, or a Word or OpenDocument text made from the same content as the preview."""
+    if fmt == "pdf":
+        content, stored = current_pdf(convention)
+        suffix = "" if stored else "-projet"
+        return ConventionFile(
+            content, f"{convention.reference}{suffix}.pdf", "application/pdf", stored is None, stored
+        )
+    write, content_type = WRITERS[fmt]
+    stored = latest_document(convention, with_content=False)
+    draft = not convention.is_frozen
+    content = write(convention_document(convention, stored=stored if not draft else None))
+    suffix = "-projet" if draft else ""
+    return ConventionFile(content, f"{convention.reference}{suffix}.{fmt}", content_type, draft, stored)
 
 
 def evidence_certificate_pdf(convention: Convention) -> bytes:

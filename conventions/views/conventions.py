@@ -1,4 +1,5 @@
-"""The conventions a user sees: the list, a convention's page, its PDF and stored documents."""
+"""The conventions a user sees: the list, a convention's page, its PDF, Word and OpenDocument
+files and stored documents."""
 
 import difflib
 
@@ -21,7 +22,7 @@ from ..rules import (
     can_manage_conventions,
     may_answer_notice,
 )
-from ..services.documents import current_pdf
+from ..services.documents import convention_file
 from ..signatures import rounds
 
 CONVENTIONS_PER_PAGE = 25
@@ -106,13 +107,23 @@ def convention_detail(request, reference):
     return render(request, "conventions/convention_detail.html", context)
 
 
-def convention_pdf(request, reference):
-    convention = visible_convention(request, reference)
-    content, document = current_pdf(convention)
-    response = HttpResponse(content, content_type="application/pdf")
-    suffix = "" if document else "-projet"
-    response["Content-Disposition"] = f'attachment; filename="{convention.reference}{suffix}.pdf"'
+def _file_response(request, reference, fmt):
+    exported = convention_file(visible_convention(request, reference), fmt)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
+
+
+def convention_pdf(request, reference):
+    return _file_response(request, reference, "pdf")
+
+
+def convention_docx(request, reference):
+    return _file_response(request, reference, "docx")
+
+
+def convention_odt(request, reference):
+    return _file_response(request, reference, "odt")
 
 
 def document_download(request, reference, revision: int):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from conventions.models import Convention
-from conventions.rendering import render_convention_pdf
+from conventions.rendering import document_context, render_convention_pdf
 from pilotage.demo import load_full_demo
 from tests.conventions.factories import convention_for
 
@@ -109,3 +109,15 @@ def test_the_demo_conventions_print_what_the_seed_documents_carry(tmp_path, sett
     for step in ("Mobiliser", "état des lieux", "stratégies", "contrat d'objectifs", "suivi"):
         assert step.lower() in flat.lower()
     assert re.search(r"Article 7 – .*?30 jours", flat)
+
+
+def test_the_list_of_schools_is_a_list_never_markup_shown_as_text(side_a):
+    convention = convention_for(side_a)
+    article = convention.template.articles.get(number="1")
+    article.body = "Les écoles :\n\n{{ schools_list }}\n\nFin."
+    article.save()
+    side_a.school.name = "École l'Envol"
+    side_a.school.save()
+    html = str(document_context(convention).articles[0].body)
+    assert f"<ul><li>École l&#x27;Envol (FASE {side_a.school.fase})</li></ul>" in html
+    assert "&lt;" not in html

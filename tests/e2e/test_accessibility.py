@@ -122,6 +122,7 @@ def test_the_pages_of_each_role_are_accessible(visitor, account):
         visitor.check("/invitations/nouvelle/", shows="Inviter une personne")
     visitor.check("/comptes/password/change/", shows="Modifier le mot de passe")
     visitor.check("/comptes/2fa/", shows="Double authentification")
+    visitor.check("/comptes/jetons/", shows="Jetons d'API")
     for path, shows in account.more_pages:
         visitor.check(path, shows=shows)
     visitor.assert_no_problems()

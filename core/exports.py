@@ -1,5 +1,6 @@
 """Every table a user downloads goes out through here: one table of formats, one CSV dialect
-(semicolons and a UTF-8 BOM, what Excel set up for Belgium opens as columns with accents)."""
+(semicolons and a UTF-8 BOM, what Excel set up for Belgium opens as columns with accents), and
+cells neutralised, so that text typed by a user never runs as a formula (OWASP CSV injection)."""
 
 import tablib
 from django.http import Http404, HttpResponse
@@ -21,7 +22,28 @@ def format_choices(formats=EXPORT_FORMATS) -> list[tuple[str, str]]:
     return [(fmt, EXPORT_FORMATS[fmt][0]) for fmt in formats]
 
 
+# A cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """The value as a spreadsheet may hold it: text that a spreadsheet would run as a formula
+    gets a leading apostrophe; numbers, dates and other text are kept as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    headers = [spreadsheet_cell(header) for header in dataset.headers] if dataset.headers else None
+    safe = tablib.Dataset(headers=headers, title=dataset.title)
+    for row in dataset:
+        safe.append([spreadsheet_cell(value) for value in row])
+    return safe
+
+
 def encode(dataset: tablib.Dataset, fmt: str) -> str | bytes:
+    dataset = neutralised(dataset)
     if fmt == "csv":
         return "\ufeff" + dataset.export("csv", delimiter=CSV_DELIMITER)
     return dataset.export(fmt)

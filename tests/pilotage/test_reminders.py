@@ -61,6 +61,18 @@ def test_a_deadline_further_than_n_days_waits(accompaniment_a, settings, django_
     assert len(mail.outbox) == 1
 
 
+def test_reminders_carry_whole_links_from_site_url(
+    accompaniment_a, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://pilotis.cpeons.example"
+    today = date(2026, 3, 2)
+    _meeting_in(accompaniment_a, 3, today)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", today.isoformat(), stdout=StringIO())
+    link = f"https://pilotis.cpeons.example/ecoles/{accompaniment_a.school.fase}/#pilotage-plan"
+    assert mail.outbox and all(link in message.body for message in mail.outbox)
+
+
 def test_the_contract_deadlines_are_reminded_too(accompaniment_a, django_capture_on_commit_callbacks):
     Plan.objects.filter(accompaniment=accompaniment_a).update(
         state="accepted",

@@ -19,8 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, help=f"Délai en jours (défaut : {reminder_days()}).")
         parser.add_argument(
             "--base-url",
-            default=getattr(settings, "PILOTIS_BASE_URL", ""),
-            help="Adresse du site pour les liens des e-mails, par exemple https://pilotis.example.",
+            default=settings.SITE_URL,
+            help="Adresse du site pour les liens des e-mails (défaut : SITE_URL), par exemple https://pilotis.example.",
         )
 
     def handle(self, *args, **options):

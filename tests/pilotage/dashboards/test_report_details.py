@@ -110,3 +110,14 @@ def test_the_pdf_prints_every_cell_of_the_wide_tables_on_landscape_pages(detaile
     landscape = [page for page in reader.pages if page.mediabox.width > page.mediabox.height]
     assert landscape, "les tableaux larges sont sur des pages en paysage"
     assert reader.pages[0].mediabox.width < reader.pages[0].mediabox.height
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_report(detailed_year):
+    side = detailed_year
+    side.school.name = '=HYPERLINK("http://evil.example/";"Cliquez ici")'
+    side.school.save()
+    content = report_files.render_xlsx(report.build(side.federation, LAST_YEAR))
+    names = [row["École"] for row in _xlsx_rows(content)]
+    assert "'" + side.school.name in names
+    indicators = list(load_workbook(BytesIO(content))["Indicateurs"].iter_rows(values_only=True))
+    assert indicators[1][1] == "'" + side.school.name

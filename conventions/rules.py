@@ -37,8 +37,33 @@ def may_answer_notice(actors, notice: TerminationNotice) -> bool:
     return bool(parties_for(actors) - {notice.party}) and not notice.answered_at
 
 
+def open_notice(convention: Convention) -> TerminationNotice | None:
+    """The notice of termination still waiting for its outcome, if any."""
+    return convention.termination_notices.filter(outcome="").order_by("-given_at").first()
+
+
+def may_decide_notice(actors, notice: TerminationNotice) -> bool:
+    """Only the party that gave notice pronounces the termination or withdraws its notice; the
+    other party answers in writing (`may_answer_notice`)."""
+    return notice.party in parties_for(actors)
+
+
+def offers_termination(convention: Convention) -> bool:
+    """A template offers the termination procedure only where its text states one (CECP art. 7:
+    a written warning, 30 calendar days to answer)."""
+    return convention.template.termination_notice_days is not None
+
+
 def allowed_transitions(user, convention: Convention, actors: set | None = None) -> list[Transition]:
-    return available(convention.state, actors if actors is not None else actors_for(user, convention))
+    actors = actors if actors is not None else actors_for(user, convention)
+    transitions = available(convention.state, actors)
+    if not offers_termination(convention):
+        transitions = [t for t in transitions if t.name != "give_notice"]
+    if convention.state == State.TERMINATION_NOTICE:
+        notice = open_notice(convention)
+        if notice is not None and not may_decide_notice(actors, notice):
+            transitions = [t for t in transitions if t.name not in ("terminate", "maintain")]
+    return transitions
 
 
 def may_take(user, convention: Convention, name: str) -> bool:

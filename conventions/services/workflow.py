@@ -12,7 +12,7 @@ from accounts.models import User
 
 from ..emails import send_transition_email
 from ..models import Convention, Party, State, TerminationNotice
-from ..rules import actors_for, parties_for
+from ..rules import actors_for, may_decide_notice, offers_termination, open_notice, parties_for
 from ..signatures.rounds import last_signature_time
 from ..workflow import TRANSITIONS, Actor, Transition
 from .documents import freeze
@@ -75,7 +75,9 @@ def _before(transition: Transition, convention: Convention, *, by, actors, comme
         # In force from the last signature.
         convention.signed_at = last_signature_time(convention) or timezone.now()
     if transition.name == "give_notice":
-        days = convention.template.termination_notice_days or 30
+        if not offers_termination(convention):
+            raise ValidationError("Le texte de cette convention ne prévoit pas de procédure de résiliation.")
+        days = convention.template.termination_notice_days
         TerminationNotice.objects.create(
             convention=convention,
             party=Party.FPO if Actor.FPO in actors else Party.PO,
@@ -84,15 +86,21 @@ def _before(transition: Transition, convention: Convention, *, by, actors, comme
             answer_deadline=timezone.localdate() + timedelta(days=days),
         )
     if transition.name in ("terminate", "maintain"):
-        notice = convention.termination_notices.filter(outcome="").order_by("-given_at").first()
-        if transition.name == "terminate":
-            if notice.party not in parties_for(actors):
-                raise PermissionDenied("Seule la partie qui a notifié la résiliation peut la prononcer.")
-            if not notice.answered_at and timezone.localdate() <= notice.answer_deadline:
-                raise ValidationError(
-                    f"L'autre partie peut répondre par écrit jusqu'au {notice.answer_deadline:%d/%m/%Y} : "
-                    "la résiliation ne peut être prononcée qu'après sa réponse ou cette date."
-                )
+        notice = open_notice(convention)
+        if not may_decide_notice(actors, notice):
+            raise PermissionDenied(
+                "Seule la partie qui a notifié la résiliation peut la prononcer ou la retirer ; "
+                "l'autre partie y répond par écrit."
+            )
+        if (
+            transition.name == "terminate"
+            and not notice.answered_at
+            and timezone.localdate() <= notice.answer_deadline
+        ):
+            raise ValidationError(
+                f"L'autre partie peut répondre par écrit jusqu'au {notice.answer_deadline:%d/%m/%Y} : "
+                "la résiliation ne peut être prononcée qu'après sa réponse ou cette date."
+            )
         notice.outcome = (
             TerminationNotice.Outcome.TERMINATED
             if transition.name == "terminate"
@@ -109,7 +117,7 @@ def answer_termination_notice(*, convention: Convention, by: User, answer: str) 
         raise ValidationError({"answer": "La réponse écrite ne peut pas être vide."})
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=convention.pk)
-        notice = convention.termination_notices.filter(outcome="").order_by("-given_at").first()
+        notice = open_notice(convention)
         if convention.state != State.TERMINATION_NOTICE or notice is None:
             raise ValidationError("Aucune résiliation n'est en cours pour cette convention.")
         answering = parties_for(actors_for(by, convention))

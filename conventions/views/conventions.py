@@ -21,6 +21,7 @@ from ..rules import (
     can_edit_po_part,
     can_manage_conventions,
     may_answer_notice,
+    open_notice,
 )
 from ..services.documents import convention_file
 from ..signatures import rounds
@@ -84,7 +85,7 @@ def convention_detail(request, reference):
         {"older": older, "newer": newer, "lines": _diff(older.text, newer.text)}
         for older, newer in zip(snapshots, snapshots[1:], strict=False)
     ]
-    notice = convention.termination_notices.filter(outcome="").first()
+    notice = open_notice(convention)
     answering = notice and may_answer_notice(actors, notice)
     context = {
         "convention": convention,

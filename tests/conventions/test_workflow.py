@@ -27,7 +27,8 @@ CASES = {
     "cancel": ([], {"staff", "admin"}),
     "give_notice": (SIGNED, {"staff", "referent", "admin"}),
     "terminate": ([*SIGNED, "give_notice", "answer_notice"], {"staff", "admin"}),
-    "maintain": ([*SIGNED, "give_notice"], {"staff", "referent", "admin"}),
+    # Only the party that gave notice (here the federation) withdraws it; the PO answers in writing.
+    "maintain": ([*SIGNED, "give_notice"], {"staff", "admin"}),
     "expire": (SIGNED, set()),
 }
 
@@ -36,11 +37,11 @@ class Undo(Exception):
     pass
 
 
-def _drive(side, path):
+def _drive(side, path, *, template=None):
     """A convention of `side` moved along `path`: the people's steps by `convention_for`, then
     the steps that are the application's own or the other party's answer."""
     people_steps = path[: _split(path)]
-    convention = convention_for(side, state_path=people_steps)
+    convention = convention_for(side, template=template, state_path=people_steps)
     for step in path[len(people_steps) :]:
         convention.refresh_from_db()
         if step == "complete_signatures":

@@ -7,6 +7,8 @@ PORT ?= 8000
 
 .PHONY: run test quality install lock bench totp clean
 
+# The links in the demo's e-mails and documents point at the address this command serves.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@# The demo's sealing key (var/signing/, ignored by git), unless a key is configured.
 	test -n "$$SIGNING_P12_PATH" || test -f var/signing/pilotis-sealing.p12 || $(BIN)/python manage.py create_signing_certificate

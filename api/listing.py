@@ -1,6 +1,7 @@
 """What every list of the API takes and gives: `limit`/`offset` pages in a stable order, and
 `updated_since` so that a nightly sync asks only for what changed."""
 
+import re
 from datetime import UTC, datetime
 
 from django.utils import timezone
@@ -37,6 +38,14 @@ class Changes(Paging):
             "pour une synchronisation quotidienne."
         ),
     )
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def plus_sign(cls, value):
+        """`…T00:00:00+02:00` written unencoded in a URL arrives with a space for its « + »."""
+        if isinstance(value, str):
+            return re.sub(r" (\d{2}:?\d{2})$", r"+\1", value)
+        return value
 
     @field_validator("updated_since")
     @classmethod

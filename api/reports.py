@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from accounts.models import Federation
-from core.school_years import school_year_of
+from core.school_years import school_year_label, school_year_of
 from pilotage.dashboards import periods, queries
 from pilotage.models import Plan
 
@@ -28,6 +29,14 @@ class ReportQuery(Paging):
         le=2100,
         description="L'année scolaire, par sa première année civile (2025 pour 2025-2026) ; l'année en cours par défaut.",
     )
+
+    @field_validator("year")
+    @classmethod
+    def begun(cls, year):
+        """A year that has not begun has no figures yet."""
+        if year is not None and year > school_year_of(timezone.localdate()):
+            raise ValueError(f"l'année scolaire {school_year_label(year)} n'a pas encore commencé")
+        return year
 
 
 class ReportRow(Schema):

@@ -98,8 +98,15 @@ class IndicatorLine:
         """How far the year's value has come from the baseline towards the target, in %."""
         if self.value is None or self.target == self.baseline:
             return ""
-        share = (self.value - self.baseline) / (self.target - self.baseline) * 100
-        return f"{share:.0f} %"
+        share = round((self.value - self.baseline) / (self.target - self.baseline) * 100)
+        return f"{share + 0} %"  # never « -0 % »
+
+    @property
+    def name_with_unit(self) -> str:
+        """« Élèves en retard (%) », unless the name already says its unit."""
+        if not self.unit or self.indicator.endswith(f"({self.unit})"):
+            return self.indicator
+        return f"{self.indicator} ({self.unit})"
 
 
 def indicator_lines(plan_ids, period: Period, year_label) -> list[IndicatorLine]:

@@ -163,9 +163,17 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
     for line in data.indicators:
         indicators.append([spreadsheet_cell(value) for value in indicator_values(line)])
     indicators.freeze_panes = "C2"
+    indicators.auto_filter.ref = indicators.dimensions
+    for index, header in enumerate(INDICATOR_HEADERS, start=1):
+        wide = header in ("École", "Objectif spécifique", "Indicateur")
+        indicators.column_dimensions[get_column_letter(index)].width = (
+            40 if wide else max(len(header) * 0.9, 10)
+        )
 
     totals = workbook.create_sheet("Totaux")
-    totals.append(["Fédération", data.period.label, data.previous.period.label if data.previous else ""])
+    totals.append(
+        ["Totaux de la fédération", data.period.label, data.previous.period.label if data.previous else ""]
+    )
     for cell in totals[1]:
         cell.font = bold
     for label, value, before in comparison_lines(data):
@@ -201,8 +209,17 @@ def _number(value):
 
 def comparison_lines(data: ReportData) -> list[tuple[str, object, object]]:
     """The federation's totals for the year and, beside them, the year before."""
-    before = dict(_totals_lines(data.previous)) if data.previous else {}
-    lines = [("Écoles", data.totals["schools"], data.previous.totals["schools"] if data.previous else None)]
+    previous = data.previous
+    before = dict(_totals_lines(previous)) if previous else {}
+    lines = [
+        ("Écoles", data.totals["schools"], previous.totals["schools"] if previous else None),
+        (
+            "Conseillers au soutien et à l'accompagnement",
+            data.advisers,
+            previous.advisers if previous else None,
+        ),
+        ("ETP des conseillers", data.fte, previous.fte if previous else None),
+    ]
     lines += [(label, _number(value), _number(before.get(label))) for label, value in _totals_lines(data)]
     return lines
 

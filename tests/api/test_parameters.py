@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, School
+from core.school_years import current_school_year
 from pilotage.models import Accompaniment, ActionRecord, Indicator, IndicatorValue
 from tests.accounts.factories import SchoolFactory
 
@@ -163,3 +164,20 @@ def test_a_page_of_schools_costs_the_same_few_queries_whatever_their_number(
         SchoolFactory(organising_authority=side_a.organising_authority, federation=side_a.federation)
     with django_assert_max_num_queries(6):
         assert len(client.get("/api/schools").json()["items"]) == 22
+
+
+def test_an_instant_written_unencoded_in_the_url_is_understood(staff_a):
+    """The example of the error message, pasted as it is: its « + » arrives as a space."""
+    response = staff_a.client.get(
+        "/api/schools?updated_since=2025-09-01T00:00:00+02:00",
+        headers={"Authorization": f"Bearer {staff_a.token}"},
+    )
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
+
+
+def test_a_report_for_a_year_that_has_not_begun_is_refused_in_french(api_world, staff_a):
+    coming = current_school_year() + 1
+    response = staff_a.get("/api/reports/yearly", federation=api_world["A"].federation.code, year=coming)
+    assert response.status_code == 400
+    assert f"l'année scolaire {coming}-{coming + 1} n'a pas encore commencé" in response.json()["detail"]

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from accounts.models import Role
 from core.school_years import school_year_bounds
 from pilotage.dashboards import report, report_files
+from pilotage.dashboards import report_details as details
 from pilotage.models import (
     Accompaniment,
     ActionRecord,
@@ -91,11 +92,17 @@ def test_the_first_sheet_gives_the_federations_totals_beside_the_year_before(det
     book = load_workbook(BytesIO(report_files.render_xlsx(report.build(side.federation, LAST_YEAR))))
     assert book.sheetnames[0] == "Totaux" and book.active.title == "Totaux"
     rows = list(book["Totaux"].iter_rows(values_only=True))
-    assert rows[0] == ("Fédération", f"{LAST_YEAR}-{LAST_YEAR + 1}", f"{LAST_YEAR - 1}-{LAST_YEAR}")
+    assert rows[0] == (
+        "Totaux de la fédération",
+        f"{LAST_YEAR}-{LAST_YEAR + 1}",
+        f"{LAST_YEAR - 1}-{LAST_YEAR}",
+    )
     totals = {label: (now, before) for label, now, before in rows[1:]}
     assert totals["Actions réalisées"] == (5, 1)
     assert totals["Actions annulées"] == (1, 0)
     assert totals["Jours d'accompagnement"] == (2.5, 0.5)
+    assert totals["Conseillers au soutien et à l'accompagnement"] == (1, 1)
+    assert totals["ETP des conseillers"] == (1, 1)
 
 
 def test_the_pdf_prints_every_cell_of_the_wide_tables_on_landscape_pages(detailed_year):
@@ -121,3 +128,21 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_report(detailed_year
     assert "'" + side.school.name in names
     indicators = list(load_workbook(BytesIO(content))["Indicateurs"].iter_rows(values_only=True))
     assert indicators[1][1] == "'" + side.school.name
+
+
+def test_the_way_covered_never_reads_minus_zero_and_units_are_not_repeated():
+    line = details.IndicatorLine(
+        fase=1,
+        school="É",
+        objective="OS 1",
+        indicator="Écart de score (points)",
+        unit="points",
+        direction="",
+        baseline=Decimal("20"),
+        baseline_year="",
+        target=Decimal("10"),
+        target_year="",
+        value=Decimal("20.02"),
+    )
+    assert line.progress == "0 %"
+    assert line.name_with_unit == "Écart de score (points)"

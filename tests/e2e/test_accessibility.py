@@ -35,6 +35,7 @@ ATHENEE_DU_CENTRE = (9001, "Athénée communal du Centre")  # Ville de Bruxelles
 # The demo's first conventions of the year it is loaded: CPEONS ↔ Ville de Bruxelles (signed)
 # and CPEONS ↔ Ville de Liège (in review).
 CPEONS_BRUXELLES = f"CPEONS-{date.today().year}-0001"
+CECP_ADOLPHE_MAX = f"CECP-{date.today().year}-0001"  # signed; its text states a termination procedure
 CPEONS_LIEGE = f"CPEONS-{date.today().year}-0003"
 
 ACCOUNTS = [
@@ -89,7 +90,8 @@ ACCOUNTS = [
         invites=True,
         more_pages=(
             ("/conventions/", "Conventions"),
-            (f"/conventions/{CPEONS_BRUXELLES}/", "Notifier la résiliation"),
+            (f"/conventions/{CPEONS_BRUXELLES}/", f"Convention {CPEONS_BRUXELLES}"),
+            (f"/conventions/{CECP_ADOLPHE_MAX}/", "Notifier la résiliation"),
             ("/verifier/", "Vérifier"),
         ),
     ),

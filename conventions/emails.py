@@ -3,12 +3,11 @@ workflow, a signatory's personal link, the signed convention. Services queue the
 `transaction.on_commit`."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
 from accounts.models import Membership, Role, User
+from core.mail import send_plain_mail
 
 from .models import Convention, ConventionTransition, SignatureRequest
 from .workflow import TRANSITIONS, Actor
@@ -48,12 +47,7 @@ def send_transition_email(*, transition_id: int) -> None:
         "link": settings.SITE_URL.rstrip("/")
         + reverse("convention_detail", args=[record.convention.reference]),
     }
-    send_mail(
-        subject=render_to_string("email/convention_transition_subject.txt", context).strip(),
-        message=render_to_string("email/convention_transition_body.txt", context),
-        from_email=None,
-        recipient_list=to,
-    )
+    send_plain_mail(template="convention_transition", context=context, to=to)
 
 
 @task()
@@ -74,12 +68,7 @@ def send_signature_request_email(*, request_id: int, link: str, reminder: bool =
         "has_account": User.objects.filter(email__iexact=signatory.email).exists(),
         "login": settings.SITE_URL.rstrip("/") + reverse("account_login"),
     }
-    send_mail(
-        subject=render_to_string("email/signature_request_subject.txt", context).strip(),
-        message=render_to_string("email/signature_request_body.txt", context),
-        from_email=None,
-        recipient_list=[signatory.email],
-    )
+    send_plain_mail(template="signature_request", context=context, to=[signatory.email])
 
 
 @task()
@@ -97,9 +86,4 @@ def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
         "evidence": base + reverse("convention_evidence", args=[convention.reference]),
         "verify": base + reverse("verify_document"),
     }
-    send_mail(
-        subject=render_to_string("email/signature_completed_subject.txt", context).strip(),
-        message=render_to_string("email/signature_completed_body.txt", context),
-        from_email=None,
-        recipient_list=sorted(to),
-    )
+    send_plain_mail(template="signature_completed", context=context, to=sorted(to))

@@ -1,9 +1,9 @@
 """The e-mails of the pilotage app, sent in the background (django-tasks): services queue them
 once their transaction commits."""
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django_tasks import task
+
+from core.mail import send_plain_mail
 
 from .models import Plan
 
@@ -17,9 +17,4 @@ def send_deadline_reminder(
         pk=plan_id
     )
     context = {"plan": plan, "school": plan.school, "label": label, "due_on": due_on, "link": link}
-    send_mail(
-        subject=render_to_string("email/pilotage_reminder_subject.txt", context).strip(),
-        message=render_to_string("email/pilotage_reminder_body.txt", context),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    send_plain_mail(template="pilotage_reminder", context=context, to=recipients)

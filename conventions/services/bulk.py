@@ -16,7 +16,7 @@ from core.imports import TableImportError, read_table
 from core.models import Job
 
 from ..models import ConventionTemplate, Party
-from .drafting import check_parties, create_convention
+from .drafting import check_parties, conventions_standing, create_convention
 
 COLUMNS = ("po", "ecoles", "signataires")
 
@@ -47,7 +47,7 @@ def plan_for_po_schools(
     *, template: ConventionTemplate, organising_authority: OrganisingAuthority, schools
 ) -> list[PlannedConvention]:
     """One school-level convention per school of the PO (those without one from this template yet)."""
-    covered = set(template.conventions.exclude(state="cancelled").values_list("schools", flat=True))
+    covered = set(conventions_standing(template=template, schools=schools).values_list("schools", flat=True))
     if template.kind == ConventionTemplate.Kind.PO:
         return [PlannedConvention(line=1, organising_authority=organising_authority, schools=list(schools))]
     return [

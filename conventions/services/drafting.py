@@ -49,11 +49,34 @@ def next_reference(federation, year: int) -> str:
     return f"{federation.code.upper()}-{year}-{counter.last:04d}"
 
 
+# A convention in one of these states no longer stands in the way of a new one.
+ENDED_STATES = (State.CANCELLED, State.EXPIRED, State.TERMINATED)
+
+
+def conventions_standing(*, template: ConventionTemplate, schools, exclude: Convention | None = None):
+    """The conventions of the template's federation and kind, neither ended nor amendments, that
+    already cover one of `schools`: one convention at a time per school, federation and kind."""
+    standing = Convention.objects.filter(
+        federation=template.federation,
+        template__kind=template.kind,
+        schools__in=schools,
+        amendment_of__isnull=True,
+    ).exclude(state__in=ENDED_STATES)
+    if exclude is not None:
+        standing = standing.exclude(pk=exclude.pk)
+    return standing.distinct()
+
+
 def check_parties(
-    *, template: ConventionTemplate, organising_authority: OrganisingAuthority, schools
+    *,
+    template: ConventionTemplate,
+    organising_authority: OrganisingAuthority,
+    schools,
+    convention: Convention | None = None,
 ) -> None:
-    """The PO must be affiliated to the template's federation, the schools must be its own,
-    and a school-level convention names exactly one school."""
+    """The PO must be affiliated to the template's federation, the schools must be its own and
+    the federation's, none may be under another convention of this kind with this federation
+    (`convention` itself aside), and a school-level convention names exactly one school."""
     federation = template.federation
     if federation and not organising_authority.federations.filter(pk=federation.pk).exists():
         raise ValidationError(
@@ -65,11 +88,25 @@ def check_parties(
             "Ces écoles ne relèvent pas de ce pouvoir organisateur : "
             + ", ".join(f"{s} ({s.fase})" for s in foreign)
         )
+    if federation:
+        elsewhere = [s for s in schools if s.federation_id != federation.pk]
+        if elsewhere:
+            raise ValidationError(
+                f"Ces écoles ne sont pas affiliées à la fédération {federation.code.upper()} : "
+                + ", ".join(f"{s} ({s.fase})" for s in elsewhere)
+            )
     if (
         template.kind in (ConventionTemplate.Kind.SCHOOL, ConventionTemplate.Kind.CENTRE_SCHOOL)
         and len(schools) != 1
     ):
         raise ValidationError("Une convention pour une école porte sur une seule école.")
+    standing = list(conventions_standing(template=template, schools=schools, exclude=convention))
+    if standing:
+        raise ValidationError(
+            "Ces écoles relèvent déjà d'une convention de ce type avec la fédération : "
+            + ", ".join(f"{c.reference} ({c.get_state_display().lower()})" for c in standing)
+            + ". Une nouvelle convention n'est possible qu'une fois celle-ci expirée, résiliée ou annulée."
+        )
 
 
 def _federation_signatory(federation, function: str):
@@ -184,6 +221,7 @@ def save_part(
                 template=convention.template,
                 organising_authority=convention.organising_authority,
                 schools=schools,
+                convention=convention,
             )
             convention.schools.set(schools)
     convention.refresh_from_db()

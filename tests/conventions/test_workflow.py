@@ -195,6 +195,6 @@ def test_each_step_notifies_the_other_side_by_email_after_commit(side_a, django_
 
 
 def test_references_follow_each_other_per_federation_and_year(side_a):
-    first, second = convention_for(side_a), convention_for(side_a)
+    first, second = convention_for(side_a), convention_for(side_a, school=side_a.other_school)
     year = first.created_at.year
     assert (first.reference, second.reference) == (f"FPO-A-{year}-0001", f"FPO-A-{year}-0002")

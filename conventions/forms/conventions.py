@@ -149,11 +149,11 @@ class SchoolsForm(LockedForm):
 
     def __init__(self, *args, convention, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = (
-            School.objects.visible_to(user)
-            .filter(organising_authority=convention.organising_authority)
-            .order_by("name")
-        )
+        # The federation's schools of the PO: those the convention may cover.
+        schools = School.objects.visible_to(user).filter(organising_authority=convention.organising_authority)
+        if convention.federation_id:
+            schools = schools.filter(federation=convention.federation_id)
+        self.fields["schools"].queryset = schools.order_by("name")
 
 
 class CommentForm(PlainTextMixin, forms.Form):

@@ -70,3 +70,17 @@ def test_a_file_row_for_a_covered_school_says_which_convention_covers_it(client,
         in text_of(response)
     )
     assert Convention.objects.count() == 1
+
+
+def test_the_schools_step_offers_the_federations_schools_of_the_po_only(client, side_a):
+    po_level = TemplateFactory(federation=side_a.federation, kind="po")
+    convention = convention_for(side_a, template=po_level, state_path=["send_to_po"])
+    other = SchoolFactory(
+        name="École d'une autre fédération",
+        organising_authority=side_a.organising_authority,
+        federation=FederationFactory(code="AUTRE"),
+    )
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    page = text_of(client.get(f"/conventions/{convention.reference}/modifier/ecoles/"))
+    assert side_a.school.name in page and side_a.other_school.name in page
+    assert other.name not in page

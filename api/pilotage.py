@@ -24,12 +24,26 @@ router = Router(tags=["Pilotage"])
 
 
 class StepOut(Schema):
+    """One move in the accompaniment's append-only history of steps, oldest first."""
+
     step: int
+    from_step: int | None
     entered_on: date
+    recorded_at: datetime
+    correction: bool
+    reason: str
 
     @staticmethod
     def resolve_step(entry) -> int:
         return entry.step_id
+
+    @staticmethod
+    def resolve_from_step(entry) -> int | None:
+        return entry.from_step_id
+
+    @staticmethod
+    def resolve_correction(entry) -> bool:
+        return entry.is_correction
 
 
 class ActionOut(Schema):
@@ -154,7 +168,7 @@ def _accompaniments(request):
         Accompaniment.objects.visible_to(user)
         .select_related("school", "convention", "federation")
         .prefetch_related(
-            Prefetch("step_entries", queryset=StepEntry.objects.visible_to(user).order_by("step")),
+            Prefetch("step_entries", queryset=StepEntry.objects.visible_to(user).in_order()),
             Prefetch(
                 "actions",
                 queryset=ActionRecord.objects.visible_to(user)

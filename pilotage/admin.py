@@ -100,9 +100,22 @@ class AdviserAssignmentInline(admin.TabularInline):
 
 
 class StepEntryInline(admin.TabularInline):
+    """The history of steps, read-only: it is append-only, and moves go through the school's
+    page (« Changer d'étape »), which keeps who, when, from, to and why."""
+
     model = StepEntry
     extra = 0
-    raw_id_fields = ["entered_by"]
+    fields = readonly_fields = ["entered_on", "from_step", "step", "reason", "entered_by", "recorded_at"]
+    ordering = ["entered_on", "recorded_at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Accompaniment)

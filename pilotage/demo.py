@@ -196,7 +196,13 @@ def _accompany(school, convention, today: date) -> Accompaniment:
     entries = {number: add_months(started_on, STEP_OFFSETS[number]) for number in range(1, step + 1)}
     StepEntry.objects.bulk_create(
         [
-            StepEntry(accompaniment=accompaniment, step_id=number, entered_on=day)
+            StepEntry(
+                accompaniment=accompaniment,
+                step_id=number,
+                from_step_id=number - 1,
+                entered_on=day,
+                recorded_at=_at(day, 17),
+            )
             for number, day in entries.items()
             if number > 1
         ]

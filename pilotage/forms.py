@@ -102,13 +102,42 @@ class ActionCancelForm(forms.Form):
 
 
 class StepForm(forms.Form):
+    """Moving a school to a step. The list opens on the next step; going back to an earlier
+    one is a correction that must be confirmed and explained."""
+
     step = forms.TypedChoiceField(label="Nouvelle étape", coerce=int)
     on = forms.DateField(label="Depuis le", widget=DateInput())
+    reason = forms.CharField(
+        label="Motif (obligatoire pour revenir à une étape antérieure)",
+        required=False,
+        widget=textarea(),
+        max_length=2000,
+    )
+    confirm = forms.BooleanField(
+        label="Je confirme le retour à une étape antérieure (l'historique est conservé)",
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_step: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current_step = current_step
         self.fields["step"].choices = [(step.number, str(step)) for step in Step.objects.all()]
+        self.fields["step"].initial = min(current_step + 1, 5)
         self.fields["on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        step = data.get("step")
+        if step is not None and step < self.current_step:
+            if not data.get("confirm"):
+                self.add_error(
+                    "confirm",
+                    f"Confirmez le retour de l'étape {self.current_step} à l'étape {step} : "
+                    "l'historique est conservé et ce retour y sera inscrit comme une correction.",
+                )
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Indiquez le motif du retour à une étape antérieure.")
+        return data
 
 
 class AdviserChoiceField(forms.ModelMultipleChoiceField):

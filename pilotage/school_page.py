@@ -65,7 +65,9 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
     today = timezone.localdate()
     can = abilities(user, accompaniment)
 
-    entries = {entry.step_id: entry.entered_on for entry in accompaniment.step_entries.all()}
+    # The history of moves, oldest first; each step shows the latest day it was entered.
+    moves = list(accompaniment.step_entries.in_order().select_related("entered_by"))
+    entries = {entry.step_id: entry.entered_on for entry in moves}
     timeline = [
         TimelineStep(
             step,
@@ -133,6 +135,7 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
         "can": can,
         "today": today,
         "timeline": timeline,
+        "step_history": moves[::-1],
         "current_step": current_step,
         "planned": planned,
         "history": history,

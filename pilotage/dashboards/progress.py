@@ -60,7 +60,9 @@ def with_progress(accompaniments, today: date):
         accompaniments.select_related("school__organising_authority", "current_step", "federation", "plan")
         .annotate(
             step_entered_on=correlated_first(
-                StepEntry.objects.filter(accompaniment=OuterRef("pk"), step=OuterRef("current_step")),
+                StepEntry.objects.filter(
+                    accompaniment=OuterRef("pk"), step=OuterRef("current_step")
+                ).order_by("-entered_on", "-recorded_at", "-pk"),
                 "entered_on",
             ),
             last_action_on=correlated_first(held, "date"),

@@ -80,6 +80,20 @@ def engagement_conditions(period: Period) -> dict[str, Q]:
     }
 
 
+def steps_as_they_stood(period: Period) -> Q:
+    """The step moves a past school year is read from: those that took effect by its last day
+    and were recorded by then (the opening entry of an accompaniment counts from its start,
+    whenever it was recorded). A move recorded after the year closed, a correction back to an
+    earlier step above all, shows in the years that follow and never rewrites a closed year."""
+    return Q(entered_on__lte=period.reference) & (
+        Q(recorded_at__lt=period.end_of_reference) | Q(from_step__isnull=True)
+    )
+
+
+# The latest move first: by the day it takes effect, then by when it was recorded.
+LATEST_MOVE_FIRST = ("-entered_on", "-recorded_at", "-pk")
+
+
 def federation_schools(federation):
     """The schools a federation reports on: those affiliated to it (while their PO is), and
     any it accompanies."""
@@ -101,10 +115,10 @@ def federation_school_rows(federation, period: Period):
     if period.historical:
         step = correlated_first(
             StepEntry.objects.filter(
+                steps_as_they_stood(period),
                 accompaniment__school=OuterRef("pk"),
                 accompaniment__federation=federation,
-                entered_on__lte=period.reference,
-            ).order_by("-entered_on", "-step"),
+            ).order_by(*LATEST_MOVE_FIRST),
             "step",
         )
     else:
@@ -193,11 +207,12 @@ def steps_by_wave(federation, period: Period) -> dict[tuple[int | None, int], in
     if period.historical:
         # The last step entered by the end of the year, whichever accompaniment it was in.
         latest = {}
-        for school, entered_on, step in StepEntry.objects.filter(
-            accompaniment__federation=federation, entered_on__lte=period.reference
-        ).values_list("accompaniment__school", "entered_on", "step"):
-            if school not in latest or (entered_on, step) > latest[school]:
-                latest[school] = (entered_on, step)
+        for school, entered_on, recorded_at, pk, step in StepEntry.objects.filter(
+            steps_as_they_stood(period), accompaniment__federation=federation
+        ).values_list("accompaniment__school", "entered_on", "recorded_at", "pk", "step"):
+            key = (entered_on, recorded_at, pk)
+            if school not in latest or key > latest[school][0]:
+                latest[school] = (key, step)
         steps = {school: step for school, (_, step) in latest.items()}
     else:
         # The step of the school's accompaniment: the running one, else the latest begun.

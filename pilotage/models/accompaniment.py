@@ -8,7 +8,8 @@ federation; a PO's people those of the PO's schools; a school's direction and DC
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from accounts.models import Federation, Role, School, membership_ids
 from conventions.models import Convention
@@ -164,25 +165,77 @@ class AdviserAssignment(models.Model):
         return f"{self.adviser} → {self.accompaniment}"
 
 
+class StepEntryQuerySet(ScopedQuerySet):
+    """Step entries are an append-only history: a queryset never updates nor deletes them."""
+
+    def update(self, **kwargs):
+        raise TypeError("L'historique des étapes ne se modifie pas : ajoutez un nouveau passage.")
+
+    def delete(self):
+        raise TypeError("L'historique des étapes ne s'efface pas : ajoutez un nouveau passage.")
+
+    def in_order(self):
+        """Oldest first: by the date each move takes effect, then by when it was recorded."""
+        return self.order_by("entered_on", "recorded_at", "pk")
+
+
 class StepEntry(models.Model):
-    """When an accompaniment entered a step: the timeline of the five steps."""
+    """One move of an accompaniment to a step, an append-only event: who recorded it and when,
+    the day it takes effect, from which step to which, and why. The accompaniment's opening
+    entry (step 1, at its start) has no `from_step`; a move back to an earlier step is a
+    correction and carries its reason. The timeline of the five steps is read from these."""
 
     accompaniment = models.ForeignKey(
         Accompaniment, on_delete=models.CASCADE, related_name="step_entries", verbose_name="accompagnement"
     )
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+", verbose_name="étape")
+    from_step = models.ForeignKey(
+        Step,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="étape précédente",
+    )
     entered_on = models.DateField("entrée le")
     entered_by = user_link("par")
+    recorded_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
+    reason = models.TextField("motif", blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = StepEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "entrée dans une étape"
-        verbose_name_plural = "entrées dans les étapes"
-        ordering = ["accompaniment", "step"]
+        verbose_name = "passage d'étape"
+        verbose_name_plural = "passages d'étape"
+        ordering = ["accompaniment", "entered_on", "recorded_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["accompaniment", "step"], name="step_entry_unique_step"),
+            models.CheckConstraint(
+                condition=Q(from_step__isnull=True) | ~Q(from_step=F("step")),
+                name="step_entry_moves",
+                violation_error_message="Un passage d'étape change d'étape.",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_step__isnull=True) | Q(step__gt=F("from_step")) | ~Q(reason=""),
+                name="step_entry_back_has_reason",
+                violation_error_message="Un retour à une étape antérieure doit être motivé.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["accompaniment", "entered_on", "recorded_at"], name="step_entry_timeline"),
         ]
 
     def __str__(self):
         return f"{self.accompaniment} : étape {self.step_id} le {self.entered_on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("L'historique des étapes ne se modifie pas : ajoutez un nouveau passage.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("L'historique des étapes ne s'efface pas : ajoutez un nouveau passage.")
+
+    @property
+    def is_correction(self) -> bool:
+        """A move back to an earlier step."""
+        return self.from_step_id is not None and self.step_id < self.from_step_id

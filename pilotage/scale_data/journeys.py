@@ -58,6 +58,11 @@ OBJECTIVE_TITLES = [
 ]
 
 
+def recorded_at(day: date) -> datetime:
+    """When a generated step move was recorded: the evening of the day it took effect."""
+    return timezone.make_aware(datetime.combine(day, time(17)))
+
+
 class ScaleWorld(ScaleParties):
     def build(self) -> dict:
         load_steps()
@@ -108,9 +113,16 @@ class ScaleWorld(ScaleParties):
 
         entries_rows, assignments = [], []
         for accompaniment, (part, _, entries) in zip(accompaniments, journeys, strict=True):
+            previous = [None, *entries][:-1]
             entries_rows += [
-                StepEntry(accompaniment_id=accompaniment.pk, step_id=step, entered_on=day)
-                for step, day in entries.items()
+                StepEntry(
+                    accompaniment_id=accompaniment.pk,
+                    step_id=step,
+                    from_step_id=before,
+                    entered_on=day,
+                    recorded_at=recorded_at(day),
+                )
+                for before, (step, day) in zip(previous, entries.items(), strict=True)
             ]
             advisers = part["advisers"]
             main = advisers[(accompaniment.school.organising_authority_id + rng.randrange(2)) % len(advisers)]

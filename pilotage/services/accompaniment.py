@@ -97,33 +97,57 @@ def assign_advisers(*, accompaniment: Accompaniment, advisers: Iterable[User], b
 
 
 def move_to_step(
-    *, accompaniment: Accompaniment, step: int, by: User, on: date | None = None
-) -> Accompaniment:
-    """The accompaniment enters `step` on `on` (today by default). Going back to an earlier
-    step forgets the later entries, so that the timeline stays in order."""
+    *,
+    accompaniment: Accompaniment,
+    step: int,
+    by: User,
+    on: date | None = None,
+    reason: str = "",
+    confirmed: bool = False,
+) -> StepEntry:
+    """The accompaniment moves to `step` on `on` (today by default): one more event in its
+    history, which is never rewritten. Going back to an earlier step is a correction: it must
+    be confirmed and say why. Every move takes effect on or after the latest one."""
     require(by, "record_actions", accompaniment)
     on = on or timezone.localdate()
+    reason = (reason or "").strip()
     if on > timezone.localdate():
         raise ValidationError({"on": "La date d'entrée dans l'étape ne peut pas être dans le futur."})
     if not Step.objects.filter(number=step).exists():
         raise ValidationError({"step": "Cette étape n'existe pas (1 à 5)."})
     with transaction.atomic():
         locked = Accompaniment.objects.select_for_update().get(pk=accompaniment.pk)
-        if locked.current_step_id == step:
+        current = locked.current_step_id
+        if current == step:
             raise ValidationError({"step": f"L'école est déjà à l'étape {step}."})
-        earlier = locked.step_entries.filter(step__lt=step).order_by("-step").first()
-        if earlier and on < earlier.entered_on:
+        if step < current:
+            errors = {}
+            if not confirmed:
+                errors["confirm"] = (
+                    f"Confirmez le retour de l'étape {current} à l'étape {step} : "
+                    "l'historique est conservé et ce retour y sera inscrit comme une correction."
+                )
+            if not reason:
+                errors["reason"] = "Indiquez le motif du retour à une étape antérieure."
+            if errors:
+                raise ValidationError(errors)
+        latest = locked.step_entries.in_order().last()
+        if latest and on < latest.entered_on:
             raise ValidationError(
                 {
-                    "on": f"L'école est entrée à l'étape {earlier.step_id} le {french_date(earlier.entered_on)} : "
+                    "on": f"L'école est entrée à l'étape {latest.step_id} le {french_date(latest.entered_on)} : "
                     "choisissez une date postérieure."
                 }
             )
-        locked.step_entries.filter(step__gt=step).delete()
-        StepEntry.objects.update_or_create(
-            accompaniment=locked, step_id=step, defaults={"entered_on": on, "entered_by": by}
+        entry = StepEntry.objects.create(
+            accompaniment=locked,
+            step_id=step,
+            from_step_id=current,
+            entered_on=on,
+            entered_by=by,
+            reason=reason,
         )
         locked.current_step_id = step
         locked.save(update_fields=["current_step", "updated_at"])
     accompaniment.current_step_id = step
-    return locked
+    return entry

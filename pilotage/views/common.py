@@ -34,7 +34,7 @@ def pilotage_context(request, accompaniment: Accompaniment, **extra) -> dict:
     context["year_choices"] = school_year_choices()
     if context["can"]["record_actions"]:
         context["plan_action_form"] = ActionPlanForm(federation_id=accompaniment.federation_id)
-        context["step_form"] = StepForm()
+        context["step_form"] = StepForm(current_step=accompaniment.current_step_id)
     if context["can"]["add_notes"]:
         context["note_form"] = NoteForm()
     context.update(extra)

@@ -88,7 +88,7 @@ def advisers(request, pk: int):
 @GET_POST
 def step_move(request, pk: int):
     accompaniment = recordable_accompaniment(request, pk)
-    form = StepForm(posted(request), initial={"step": min(accompaniment.current_step_id + 1, 5)})
+    form = StepForm(posted(request), current_step=accompaniment.current_step_id)
     if request.method == "POST" and form.is_valid():
         try:
             move_to_step(
@@ -96,13 +96,19 @@ def step_move(request, pk: int):
                 step=form.cleaned_data["step"],
                 on=form.cleaned_data["on"],
                 by=request.user,
+                reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirm"],
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return done(
-                request, accompaniment, "steps", f"L'école est passée à l'étape {form.cleaned_data['step']}."
+            step = form.cleaned_data["step"]
+            message = (
+                f"L'école est revenue à l'étape {step} ; l'historique est conservé."
+                if form.cleaned_data["confirm"] and step < form.current_step
+                else f"L'école est passée à l'étape {step}."
             )
+            return done(request, accompaniment, "steps", message)
     if request.htmx and request.method == "POST":
         return render_section(request, accompaniment, "steps", step_form=form)
     return form_page(

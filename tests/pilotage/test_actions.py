@@ -182,9 +182,12 @@ def test_moving_to_the_next_step(client, accompaniment_a, adviser_a):
         **HTMX,
     )
     assert "La date d'entrée dans l'étape ne peut pas être dans le futur." in text_of(response)
-    # Back to step 1 forgets step 2's entry.
-    move_to_step(accompaniment=accompaniment_a, step=1, by=adviser_a)
-    assert list(StepEntry.objects.filter(accompaniment=accompaniment_a).values_list("step", flat=True)) == [1]
+    # Back to step 1 is one more event: step 2's entry stays in the history.
+    move_to_step(
+        accompaniment=accompaniment_a, step=1, by=adviser_a, reason="Erreur de saisie", confirmed=True
+    )
+    entries = StepEntry.objects.filter(accompaniment=accompaniment_a).in_order()
+    assert [(e.from_step_id, e.step_id) for e in entries] == [(None, 1), (1, 2), (2, 1)]
 
 
 def test_a_bulk_action_is_planned_for_every_school_or_none(client, side_a, adviser_a, staff_a):

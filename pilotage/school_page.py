@@ -14,7 +14,9 @@ from core.school_years import school_year_of
 
 from .models import (
     Accompaniment,
+    ActionCorrection,
     ActionRecord,
+    EngagementUntick,
     Evaluation,
     EvaluationResult,
     Indicator,
@@ -25,7 +27,7 @@ from .models import (
     Step,
     Strategy,
 )
-from .rules import abilities
+from .rules import abilities, can_delete
 
 HISTORY_SHOWN = 30
 NOTES_SHOWN = 50
@@ -80,16 +82,27 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
     ]
     current_step = next(t.step for t in timeline if t.state == "current")
 
-    actions = accompaniment.actions.select_related("action_type", "adviser")
+    actions = accompaniment.actions.select_related("action_type", "adviser").prefetch_related(
+        Prefetch("corrections", queryset=ActionCorrection.objects.select_related("by"))
+    )
     planned = list(actions.filter(status=ActionRecord.Status.PLANNED).order_by("date", "start_time", "pk"))
     history = list(
         actions.exclude(status=ActionRecord.Status.PLANNED).order_by("-date", "-pk")[:HISTORY_SHOWN]
     )
+    for action in (*planned, *history):
+        action.deletable = can["record_actions"] and can_delete(action, user)
+    deleted_actions = list(
+        accompaniment.action_corrections.filter(kind=ActionCorrection.Kind.DELETED).select_related("by")[
+            :HISTORY_SHOWN
+        ]
+    )
 
     checks = list(
-        accompaniment.engagement_checks.select_related("engagement", "done_by").order_by(
-            "engagement__position"
+        accompaniment.engagement_checks.select_related("engagement", "done_by")
+        .prefetch_related(
+            Prefetch("unticks", queryset=EngagementUntick.objects.select_related("by", "was_done_by"))
         )
+        .order_by("engagement__position")
     )
     for check in checks:
         check.late = check.is_late(today)
@@ -136,6 +149,7 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
         "current_step": current_step,
         "planned": planned,
         "history": history,
+        "deleted_actions": deleted_actions,
         "checks": checks,
         "late_count": sum(1 for check in checks if check.late),
         "done_count": sum(1 for check in checks if check.done_at),

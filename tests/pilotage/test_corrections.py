@@ -280,3 +280,31 @@ def test_the_referent_unticks_an_engagement_with_a_reason_kept_and_shown(
     assert "motif : Le référent n'est pas encore désigné" in page
     # Ticked again afterwards, as before.
     tick_engagement(accompaniment=accompaniment_a, engagement=check.engagement, by=referent_a)
+
+
+def test_a_held_actions_correction_opens_in_its_row_and_answers_with_the_section(
+    client, accompaniment_a, adviser_a, seminar_a
+):
+    action = _planned(accompaniment_a, seminar_a, adviser_a, days=-2)
+    mark_held(action=action, by=adviser_a, participants="Directions")
+    client.force_login(adviser_a)
+    url = reverse("pilotage_action_correct", args=[action.pk])
+    assert url in client.get(accompaniment_a.school.get_absolute_url()).content.decode()
+    row = client.get(url, HTTP_HX_REQUEST="true")
+    soup = BeautifulSoup(row.content, "html.parser")
+    assert soup.find("tr")["id"] == f"action-{action.pk}"
+    assert soup.find("form")["hx-post"] == url
+    assert "Motif de la correction" in soup.get_text()
+    prefix = f"action-{action.pk}-"
+    response = client.post(
+        url,
+        {
+            f"{prefix}date": action.date.isoformat(),
+            f"{prefix}participants": "Directions et PO",
+            f"{prefix}reason": "Le PO était là",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.headers["HX-Retarget"] == "#pilotage-actions"
+    assert "Action corrigée" in text_of(response)
+    assert "motif : Le PO était là" in text_of(response)

@@ -2,6 +2,7 @@
 its timeline, actions, engagements, plan and notes, read in a fixed number of queries. A
 selector: it reads, never writes; the views add the forms."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,6 @@ from core.school_years import school_year_of
 
 from .models import (
     Accompaniment,
-    ActionCorrection,
     ActionRecord,
     EngagementUntick,
     Evaluation,
@@ -82,20 +82,19 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
     ]
     current_step = next(t.step for t in timeline if t.state == "current")
 
-    actions = accompaniment.actions.select_related("action_type", "adviser").prefetch_related(
-        Prefetch("corrections", queryset=ActionCorrection.objects.select_related("by"))
-    )
+    actions = accompaniment.actions.select_related("action_type", "adviser")
     planned = list(actions.filter(status=ActionRecord.Status.PLANNED).order_by("date", "start_time", "pk"))
     history = list(
         actions.exclude(status=ActionRecord.Status.PLANNED).order_by("-date", "-pk")[:HISTORY_SHOWN]
     )
+    # Every correction of the accompaniment's actions in one query, the deleted ones included.
+    corrections = defaultdict(list)
+    for correction in accompaniment.action_corrections.select_related("by"):
+        corrections[correction.action_id].append(correction)
     for action in (*planned, *history):
+        action.correction_list = corrections.get(action.pk, [])
         action.deletable = can["record_actions"] and can_delete(action, user)
-    deleted_actions = list(
-        accompaniment.action_corrections.filter(kind=ActionCorrection.Kind.DELETED).select_related("by")[
-            :HISTORY_SHOWN
-        ]
-    )
+    deleted_actions = corrections.get(None, [])[:HISTORY_SHOWN]
 
     checks = list(
         accompaniment.engagement_checks.select_related("engagement", "done_by")

@@ -7,12 +7,14 @@ from accounts.models import Federation
 
 from .models import (
     Accompaniment,
+    ActionCorrection,
     ActionRecord,
     ActionType,
     AdviserAssignment,
     AdviserProfile,
     CalendarFeed,
     EngagementCheck,
+    EngagementUntick,
     Evaluation,
     EvaluationResult,
     Indicator,
@@ -136,6 +138,38 @@ class ActionRecordAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     raw_id_fields = ["accompaniment", "school", "action_type", "adviser", "created_by", "status_changed_by"]
     list_select_related = ["school", "action_type", "adviser"]
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Corrections are kept as written: read in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionCorrection)
+class ActionCorrectionAdmin(AppendOnlyAdmin):
+    list_display = ["at", "accompaniment", "action_label", "kind", "by"]
+    list_filter = ["kind", "accompaniment__federation"]
+    search_fields = ["action_label", "reason", "accompaniment__school__name"]
+    list_select_related = ["accompaniment__school", "accompaniment__convention", "by"]
+
+
+@admin.register(EngagementUntick)
+class EngagementUntickAdmin(AppendOnlyAdmin):
+    list_display = ["at", "engagement_check", "by", "reason"]
+    list_select_related = [
+        "engagement_check__accompaniment__school",
+        "engagement_check__accompaniment__convention",
+        "engagement_check__engagement",
+        "by",
+    ]
 
 
 @admin.register(EngagementCheck)

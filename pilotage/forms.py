@@ -1,5 +1,8 @@
+import hashlib
+
 from django import forms
 from django.db.models import Q
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
@@ -101,6 +104,113 @@ class ActionCancelForm(forms.Form):
     )
 
 
+STALE_FORM = (
+    "Ces informations ont été modifiées par quelqu'un d'autre depuis que vous avez ouvert ce formulaire : "
+    "rechargez la page pour voir les nouvelles valeurs avant d'enregistrer les vôtres."
+)
+
+
+def fingerprint(values: dict) -> str:
+    """A short digest of saved values: what a form carries to tell a stale copy."""
+    flat = {
+        name: sorted(getattr(v, "pk", v) for v in value) if isinstance(value, list | tuple) else value
+        for name, value in values.items()
+    }
+    return hashlib.sha256(repr(sorted(flat.items())).encode()).hexdigest()[:32]
+
+
+class StaleCheck(forms.Form):
+    """A hidden `version`: the digest of the row as the form showed it. Sent back different
+    from the row's digest now, the form says so instead of overwriting the other's change."""
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def saved_version(self) -> str:
+        raise NotImplementedError
+
+    def _setup_version(self):
+        self.fields["version"].initial = self.saved_version()
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = cleaned.get("version") or ""
+        # An old copy of the page, sent without a version, is not refused.
+        if sent and sent != self.saved_version():
+            self.add_error(None, STALE_FORM)
+        return cleaned
+
+
+class VersionedModelForm(StaleCheck, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_version()
+
+    def clean(self):
+        # Checked by `StaleCheck.clean`; what the services receive is the row's fields only.
+        cleaned = super().clean()
+        cleaned.pop("version", None)
+        return cleaned
+
+    def saved_version(self) -> str:
+        if self.instance.pk is None:
+            return ""
+        fresh = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if fresh is None:
+            return ""
+        return fingerprint(model_to_dict(fresh, fields=[f for f in self._meta.fields if f != "version"]))
+
+
+class ActionCorrectForm(forms.Form):
+    """A planned action rescheduled, or a held one corrected, with the reason."""
+
+    date = forms.DateField(label="Date", widget=DateInput())
+    start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
+    duration = forms.DecimalField(
+        label="Durée", required=False, min_value=0.5, max_digits=4, decimal_places=1, localize=True
+    )
+    participants = forms.CharField(label="Participants", required=False, widget=textarea())
+    participant_count = forms.IntegerField(
+        label="Nombre de participants", required=False, min_value=0, max_value=2000
+    )
+    reason = forms.CharField(
+        label="Motif de la correction",
+        widget=textarea(),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif de la correction."},
+        help_text="Gardé avec votre nom et la date sous l'action.",
+    )
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, held: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if held:
+            del self.fields["start_time"]
+        else:
+            del self.fields["participant_count"]
+            self.fields["date"].label = "Nouvelle date"
+
+
+class ActionReasonForm(forms.Form):
+    """Set back to planned, or delete: why."""
+
+    reason = forms.CharField(
+        label="Motif",
+        widget=textarea(),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif."},
+        help_text="Gardé avec votre nom et la date.",
+    )
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class EngagementUntickForm(forms.Form):
+    reason = forms.CharField(
+        label="Pourquoi le décocher ?",
+        max_length=1000,
+        error_messages={"required": "Indiquez pourquoi vous décochez cet engagement."},
+    )
+
+
 class StepForm(forms.Form):
     """Moving a school to a step. The list opens on the next step; going back to an earlier
     one is a correction that must be confirmed and explained."""
@@ -166,7 +276,7 @@ class EngagementTickForm(forms.Form):
     comment = forms.CharField(label="Commentaire", required=False, max_length=1000)
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedModelForm):
     class Meta:
         model = Plan
         fields = PLAN_FIELDS
@@ -200,7 +310,7 @@ def contributable_nodes(federation_id: int):
     )
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(VersionedModelForm):
     framework_nodes = FrameworkNodeChoiceField(
         label="Contribue à",
         queryset=FrameworkNode.objects.none(),
@@ -225,7 +335,7 @@ def objectives_of(plan: Plan):
     return plan.objectives.all() if plan.pk else SchoolObjective.objects.none()
 
 
-class StrategyForm(forms.ModelForm):
+class StrategyForm(VersionedModelForm):
     class Meta:
         model = Strategy
         fields = ["title", "objectives", "actions", "responsible", "timeline"]
@@ -236,7 +346,7 @@ class StrategyForm(forms.ModelForm):
         self.fields["objectives"].queryset = objectives_of(plan)
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedModelForm):
     baseline_year = forms.TypedChoiceField(
         label="Année de la valeur de départ", required=False, coerce=int, empty_value=None
     )
@@ -274,16 +384,35 @@ class IndicatorValueForm(forms.Form):
         self.fields["value"].widget.attrs["inputmode"] = "decimal"
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(StaleCheck):
+    """A new evaluation, or (`instance`) the saved one with its values shown: its nature and
+    year stay, what is cleared in it is cleared deliberately."""
+
     kind = forms.ChoiceField(label="Nature", choices=Evaluation.Kind.choices)
     school_year = forms.TypedChoiceField(label="Année scolaire", coerce=int)
     held_on = forms.DateField(label="Réalisée le", required=False, widget=DateInput())
     comment = forms.CharField(label="Commentaire général", required=False, widget=textarea(3))
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, instance: Evaluation | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs["initial"] = {
+                "kind": instance.kind,
+                "school_year": instance.school_year,
+                "held_on": instance.held_on,
+                "comment": instance.comment,
+            }
+            for result in instance.results.all():
+                kwargs["initial"][f"status_{result.objective_id}"] = result.status
+                kwargs["initial"][f"comment_{result.objective_id}"] = result.comment
         super().__init__(*args, **kwargs)
         self.fields["school_year"].choices = school_year_choices()
-        self.fields["school_year"].initial = school_year_of(timezone.localdate())
+        if instance is None:
+            self.fields["school_year"].initial = school_year_of(timezone.localdate())
+        else:
+            if instance.school_year not in dict(self.fields["school_year"].choices):
+                self.fields["school_year"].choices = [(instance.school_year, instance.school_year_label)]
+            self.fields["kind"].disabled = self.fields["school_year"].disabled = True
         self.objectives = list(objectives_of(plan))
         for objective in self.objectives:
             self.fields[f"status_{objective.pk}"] = forms.ChoiceField(
@@ -294,6 +423,7 @@ class EvaluationForm(forms.Form):
             self.fields[f"comment_{objective.pk}"] = forms.CharField(
                 label=f"{objective} : commentaire", required=False, max_length=2000
             )
+        self._setup_version()
 
     def results(self) -> dict[int, tuple[str, str]]:
         return {
@@ -304,6 +434,15 @@ class EvaluationForm(forms.Form):
             for objective in self.objectives
             if self.cleaned_data.get(f"status_{objective.pk}")
         }
+
+    def saved_version(self) -> str:
+        if self.instance is None:
+            return ""
+        fresh = Evaluation.objects.filter(pk=self.instance.pk).first()
+        if fresh is None:
+            return ""
+        results = sorted(fresh.results.values_list("objective", "status", "comment"))
+        return fingerprint({"held_on": fresh.held_on, "comment": fresh.comment, "results": results})
 
 
 class NoteForm(forms.Form):

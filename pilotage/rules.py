@@ -4,9 +4,11 @@ Then who may plan actions for several schools, keep a calendar, import indicator
 see which dashboard."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import rules
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Federation, Membership, Role, membership_ids
 
@@ -90,6 +92,23 @@ def plans_open_to_values_of(user):
         Q(accompaniment__federation__in=Federation.objects.staffed_by(user))
         | Q(school__organising_authority__in=membership_ids(user, "organising_authority", [Role.PO_REFERENT]))
         | Q(school__in=membership_ids(user, "school", [Role.SCHOOL_DIRECTION]))
+    )
+
+
+# How long the author of an action may delete it (a mistake is noticed within the week;
+# afterwards the action is part of the record: it is corrected or cancelled, not deleted).
+DELETE_DELAY_DAYS = 7
+
+
+def can_delete(action, user, *, now=None) -> bool:
+    """The author of an action deletes it within `DELETE_DELAY_DAYS` of encoding it (and
+    still records actions for the school: the services check that rule too)."""
+    now = now or timezone.now()
+    return (
+        user.is_authenticated
+        and action.created_by_id == user.pk
+        and action.created_at is not None
+        and now - action.created_at <= timedelta(days=DELETE_DELAY_DAYS)
     )
 
 

@@ -2,6 +2,7 @@
 its timeline, actions, engagements, plan and notes, read in a fixed number of queries. A
 selector: it reads, never writes; the views add the forms."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from core.school_years import school_year_of
 from .models import (
     Accompaniment,
     ActionRecord,
+    EngagementUntick,
     Evaluation,
     EvaluationResult,
     Indicator,
@@ -25,7 +27,7 @@ from .models import (
     Step,
     Strategy,
 )
-from .rules import abilities
+from .rules import abilities, can_delete
 
 HISTORY_SHOWN = 30
 NOTES_SHOWN = 50
@@ -87,11 +89,21 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
     history = list(
         actions.exclude(status=ActionRecord.Status.PLANNED).order_by("-date", "-pk")[:HISTORY_SHOWN]
     )
+    # Every correction of the accompaniment's actions in one query, the deleted ones included.
+    corrections = defaultdict(list)
+    for correction in accompaniment.action_corrections.select_related("by"):
+        corrections[correction.action_id].append(correction)
+    for action in (*planned, *history):
+        action.correction_list = corrections.get(action.pk, [])
+        action.deletable = can["record_actions"] and can_delete(action, user)
+    deleted_actions = corrections.get(None, [])[:HISTORY_SHOWN]
 
     checks = list(
-        accompaniment.engagement_checks.select_related("engagement", "done_by").order_by(
-            "engagement__position"
+        accompaniment.engagement_checks.select_related("engagement", "done_by")
+        .prefetch_related(
+            Prefetch("unticks", queryset=EngagementUntick.objects.select_related("by", "was_done_by"))
         )
+        .order_by("engagement__position")
     )
     for check in checks:
         check.late = check.is_late(today)
@@ -139,6 +151,7 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
         "current_step": current_step,
         "planned": planned,
         "history": history,
+        "deleted_actions": deleted_actions,
         "checks": checks,
         "late_count": sum(1 for check in checks if check.late),
         "done_count": sum(1 for check in checks if check.done_at),

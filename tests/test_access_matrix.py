@@ -164,9 +164,19 @@ MATRIX.update(
                 "pilotage_action_plan",
                 "pilotage_action_held",
                 "pilotage_action_cancel",
+                "pilotage_action_correct",
+                "pilotage_action_reopen",
                 "pilotage_note_add",
             )
         },
+        # Only its author deletes an action (nobody here): refused to the recorders, hidden from others.
+        "pilotage_action_delete": Expect(
+            anonymous=LOGIN_REQUIRED,
+            own={role: 403 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 404 for role in ROLES},
+            other=404,
+            admin=403,
+        ),
+        "pilotage_engagement_untick": Expect(anonymous=LOGIN_REQUIRED, own=tickers, other=404, admin=200),
         "pilotage_engagement_tick": Expect(anonymous=LOGIN_REQUIRED, own=tickers, other=404, admin=200),
         **{
             name: Expect(anonymous=LOGIN_REQUIRED, own=plan_editors, other=404, admin=200)
@@ -179,6 +189,7 @@ MATRIX.update(
                 "pilotage_indicator_create",
                 "pilotage_indicator_edit",
                 "pilotage_evaluation_create",
+                "pilotage_evaluation_edit",
             )
         },
         "pilotage_indicator_value": Expect(

@@ -19,6 +19,7 @@ from .accompaniment import (
 )
 from .advisers import AdviserProfile, CalendarFeed
 from .common import FPO_ROLES, add_months, add_years, user_link
+from .corrections import ActionCorrection, EngagementUntick
 from .follow_up import (
     ActionRecord,
     ActionRecordQuerySet,
@@ -59,6 +60,7 @@ __all__ = [
     "HOURS_PER_UNIT",
     "Accompaniment",
     "AccompanimentQuerySet",
+    "ActionCorrection",
     "ActionRecord",
     "ActionRecordQuerySet",
     "ActionType",
@@ -70,6 +72,7 @@ __all__ = [
     "DurationUnit",
     "EngagementCheck",
     "EngagementCheckQuerySet",
+    "EngagementUntick",
     "Evaluation",
     "EvaluationResult",
     "EvaluationResultQuerySet",

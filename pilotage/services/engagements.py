@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from conventions.models import TemplateEngagement
-from pilotage.models import Accompaniment, EngagementCheck, Step, engagement_due_on
+from pilotage.models import Accompaniment, EngagementCheck, EngagementUntick, Step, engagement_due_on
 
 from .common import require
 
@@ -67,11 +67,27 @@ def _already_ticked(check: EngagementCheck) -> ValidationError:
     return ValidationError(f"Cet engagement a déjà été coché{who} le {when}.")
 
 
-def untick_engagement(*, check: EngagementCheck, by: User) -> EngagementCheck:
+def untick_engagement(*, check: EngagementCheck, by: User, reason: str) -> EngagementCheck:
+    """A tick taken back (ticked by mistake, or the engagement no longer holds): the tick's
+    who, when and comment are kept with who took it back, when and why."""
     require(by, "tick_engagements", check.accompaniment)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Indiquez pourquoi vous décochez cet engagement."})
     with transaction.atomic():
         locked = EngagementCheck.objects.select_for_update().get(pk=check.pk)
+        if locked.done_at is None:
+            raise ValidationError("Cet engagement n'est plus coché : rechargez la page.")
+        EngagementUntick(
+            engagement_check=locked,
+            was_done_at=locked.done_at,
+            was_done_by_id=locked.done_by_id,
+            was_comment=locked.comment,
+            reason=reason,
+            by=by,
+        ).save()
         locked.done_at = None
         locked.done_by = None
-        locked.save(update_fields=["done_at", "done_by"])
+        locked.comment = ""
+        locked.save(update_fields=["done_at", "done_by", "comment"])
     return locked

@@ -195,9 +195,12 @@ def save_evaluation(
     results: dict[int, tuple[str, str]],
     held_on: date | None = None,
     comment: str = "",
+    replace: bool = False,
 ) -> Evaluation:
     """An evaluation of the plan for a school year, with a status per objective
-    ({objective id: (status, comment)}). Recording it again updates it."""
+    ({objective id: (status, comment)}). Recording it again updates it: what is left empty
+    keeps what was saved. With `replace` (the evaluation's own form, which showed the saved
+    values), what is empty is cleared: the date, the comment, the objectives left unevaluated."""
     require(by, "edit_plan", plan.accompaniment)
     if held_on and held_on > timezone.localdate():
         raise ValidationError({"held_on": "Une évaluation ne peut pas être datée dans le futur."})
@@ -212,13 +215,20 @@ def save_evaluation(
         evaluation, _ = Evaluation.objects.select_for_update().get_or_create(
             plan=plan, kind=kind, school_year=school_year, defaults={"created_by": by}
         )
-        evaluation.held_on, evaluation.comment = held_on, comment.strip()
+        comment = comment.strip()
+        if replace:
+            evaluation.held_on, evaluation.comment = held_on, comment
+            evaluation.results.exclude(objective__in=list(results)).delete()
+        else:
+            evaluation.held_on = held_on or evaluation.held_on
+            evaluation.comment = comment or evaluation.comment
         evaluation.full_clean()
         evaluation.save()
         for objective_id, (status, result_comment) in results.items():
+            defaults = {"status": status, "comment": result_comment.strip()}
+            if not replace and not defaults["comment"]:
+                del defaults["comment"]
             EvaluationResult.objects.update_or_create(
-                evaluation=evaluation,
-                objective=objectives[objective_id],
-                defaults={"status": status, "comment": result_comment.strip()},
+                evaluation=evaluation, objective=objectives[objective_id], defaults=defaults
             )
     return evaluation

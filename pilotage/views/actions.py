@@ -3,12 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from pilotage.forms import ActionCancelForm, ActionHeldForm, ActionPlanForm, BulkActionForm
+from pilotage.forms import (
+    ActionCancelForm,
+    ActionCorrectForm,
+    ActionHeldForm,
+    ActionPlanForm,
+    ActionReasonForm,
+    BulkActionForm,
+)
 from pilotage.models import Accompaniment, ActionRecord
+from pilotage.rules import DELETE_DELAY_DAYS, can_delete
 from pilotage.services.actions import cancel_action, mark_held, plan_action, plan_bulk_action
+from pilotage.services.corrections import correct_action, delete_action, reopen_action, version_of
 
 from .common import (
     GET_POST,
@@ -68,13 +78,15 @@ def _recordable_action(request, pk: int) -> ActionRecord:
     )
 
 
-def _action_step(request, pk: int, *, mode: str, form_class, do, initial: dict, title: str, submit: str):
-    """Shared by 'mark held' and 'cancel': the row's inline form (htmx), the section after
-    a POST, or a page of its own without JavaScript."""
+def _action_step(
+    request, pk: int, *, mode: str, form_class, do, initial: dict, title: str, submit: str, form_kwargs=None
+):
+    """Shared by 'mark held', 'cancel' and the corrections: the row's inline form (htmx), the
+    section after a POST, or a page of its own without JavaScript."""
     action = _recordable_action(request, pk)
     accompaniment = action.accompaniment
     # Prefixed: several rows may have their form open at once, each with its own ids.
-    form = form_class(posted(request), initial=initial, prefix=f"action-{action.pk}")
+    form = form_class(posted(request), initial=initial, prefix=f"action-{action.pk}", **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             message = do(action, form.cleaned_data)
@@ -82,7 +94,7 @@ def _action_step(request, pk: int, *, mode: str, form_class, do, initial: dict, 
             apply_errors(form, error)
         else:
             return done(request, accompaniment, "actions", message)
-    editing = {"pk": action.pk, "mode": mode, "form": form, "submit": submit}
+    editing = {"pk": action.pk, "mode": mode, "form": form, "submit": submit, "url": request.path}
     if request.htmx and request.method == "POST":
         return render_section(request, accompaniment, "actions", editing=editing)
     if request.htmx:
@@ -141,6 +153,102 @@ def action_cancel(request, pk: int):
         initial={},
         title="Annuler l'action",
         submit="Annuler l'action",
+    )
+
+
+def _version(data) -> str | None:
+    return data.get("version") or None
+
+
+@GET_POST
+def action_correct(request, pk: int):
+    action = _recordable_action(request, pk)
+    held = action.status == ActionRecord.Status.HELD
+    if action.status == ActionRecord.Status.CANCELLED and request.method == "GET":
+        raise Http404("Une action annulée se remet d'abord en « prévue ».")
+
+    def do(action, data):
+        corrected = correct_action(
+            action=action,
+            by=request.user,
+            reason=data["reason"],
+            version=_version(data),
+            date=data["date"],
+            start_time=data.get("start_time", action.start_time),
+            duration=data["duration"],
+            participants=data["participants"],
+            participant_count=data.get("participant_count", action.participant_count),
+        )
+        verb = "corrigée" if held else "reportée au " + corrected.date.strftime("%d/%m/%Y")
+        return f"Action {verb} : {action.action_type}."
+
+    initial = {
+        "date": action.date,
+        "start_time": action.start_time,
+        "duration": action.duration,
+        "participants": action.participants,
+        "participant_count": action.participant_count,
+        "version": version_of(action),
+    }
+    return _action_step(
+        request,
+        pk,
+        mode="correct",
+        form_class=ActionCorrectForm,
+        form_kwargs={"held": held},
+        do=do,
+        initial=initial,
+        title="Corriger l'action" if held else "Reporter l'action",
+        submit="Enregistrer la correction" if held else "Reporter",
+    )
+
+
+@GET_POST
+def action_reopen(request, pk: int):
+    def do(action, data):
+        reopen_action(action=action, by=request.user, reason=data["reason"], version=_version(data))
+        return f"Action remise en « prévue » : {action.action_type} du {action.date:%d/%m/%Y}."
+
+    action = _recordable_action(request, pk)
+    if action.status == ActionRecord.Status.PLANNED and request.method == "GET":
+        raise Http404("Cette action est déjà prévue.")
+    return _action_step(
+        request,
+        pk,
+        mode="reopen",
+        form_class=ActionReasonForm,
+        do=do,
+        initial={"version": version_of(action)},
+        title="Remettre l'action en « prévue »",
+        submit="Remettre en « prévue »",
+    )
+
+
+@GET_POST
+def action_delete(request, pk: int):
+    action = _recordable_action(request, pk)
+    if not can_delete(action, request.user):
+        raise PermissionDenied(
+            f"Seul l'auteur d'une action peut la supprimer, dans les {DELETE_DELAY_DAYS} jours qui suivent "
+            "son encodage."
+        )
+
+    def do(action, data):
+        try:
+            delete_action(action=action, by=request.user, reason=data["reason"], version=_version(data))
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from None
+        return f"Action supprimée : {action.action_type} du {action.date:%d/%m/%Y}."
+
+    return _action_step(
+        request,
+        pk,
+        mode="delete",
+        form_class=ActionReasonForm,
+        do=do,
+        initial={"version": version_of(action)},
+        title="Supprimer l'action",
+        submit="Supprimer l'action",
     )
 
 

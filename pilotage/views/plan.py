@@ -16,7 +16,7 @@ from pilotage.forms import (
     StrategyForm,
 )
 from pilotage.imports import IndicatorImportError, import_indicator_values, read_indicator_file
-from pilotage.models import Indicator, Plan, SchoolObjective, Strategy
+from pilotage.models import Evaluation, Indicator, Plan, SchoolObjective, Strategy
 from pilotage.services import plans as services
 
 from .common import (
@@ -157,8 +157,17 @@ def indicator_value(request, pk: int):
 
 @GET_POST
 def evaluation_create(request, pk: int):
-    plan = _editable_plan(request, pk)
-    form = EvaluationForm(posted(request), plan=plan)
+    return _evaluation_form(request, _editable_plan(request, pk), None)
+
+
+@GET_POST
+def evaluation_edit(request, pk: int):
+    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).select_related("plan"), pk=pk)
+    return _evaluation_form(request, _editable_plan(request, evaluation.plan.accompaniment_id), evaluation)
+
+
+def _evaluation_form(request, plan: Plan, evaluation: Evaluation | None):
+    form = EvaluationForm(posted(request), plan=plan, instance=evaluation)
 
     def save(data):
         services.save_evaluation(
@@ -169,17 +178,24 @@ def evaluation_create(request, pk: int):
             held_on=data["held_on"],
             comment=data["comment"],
             results=form.results(),
+            replace=evaluation is not None,
         )
         return "Évaluation enregistrée."
 
+    intro = (
+        "Les valeurs enregistrées sont affichées : ce que vous videz est effacé."
+        if evaluation
+        else "Pour chaque objectif : atteint, en progrès ou non atteint. Enregistrer à nouveau la même "
+        "évaluation (même nature, même année) la met à jour ; ce qui est laissé vide garde la valeur "
+        "enregistrée."
+    )
     return page_form(
         request,
         plan.accompaniment,
         form,
-        title="Évaluation du contrat d'objectifs",
+        title=f"{evaluation} : modifier" if evaluation else "Évaluation du contrat d'objectifs",
         save=save,
-        intro="Pour chaque objectif : atteint, en progrès ou non atteint. Enregistrer à nouveau la même "
-        "évaluation (même nature, même année) la met à jour.",
+        intro=intro,
     )
 
 

@@ -1,6 +1,8 @@
 """The pilotage journeys in Chromium, with axe-core on every page and every htmx update:
 the adviser's day and the PO référent's engagements."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -55,6 +57,17 @@ def test_the_advisers_day(visitor, pilotage_demo):
     assert page.evaluate("window.notReloaded") is True
     visitor.audit("action held", shows="Action réalisée le")
 
+    # Corrected from its row, with the reason kept under it.
+    held.get_by_role("link", name=re.compile(r"^Corriger")).click()
+    fix = actions.locator("form", has_text="Motif de la correction")
+    fix.get_by_label("Participants", exact=True).fill("Directions de l'Athénée, du Lycée et le PO")
+    fix.get_by_label("Motif de la correction").fill("Le PO était là aussi")
+    visitor.audit("correction form open", shows="Motif de la correction")
+    fix.get_by_role("button", name="Enregistrer la correction").click()
+    expect(actions).to_contain_text("Action corrigée")
+    expect(actions).to_contain_text("motif : Le PO était là aussi")
+    assert page.evaluate("window.notReloaded") is True
+
     # Still there after a reload, and the dashboard shows it as the school's last action.
     visitor.check(f"/ecoles/{ATHENEE_DU_CENTRE}/", shows="Partage des présentations au DCO.")
     visitor.check("/pilotage/conseiller/", shows="Athénée communal du Centre")
@@ -71,18 +84,27 @@ def test_the_po_referent_ticks_an_engagement(visitor, pilotage_demo):
     visitor.log_in("referent.bruxelles@pilotis.example")
     visitor.check(f"/ecoles/{ADOLPHE_MAX}/", shows="Engagements du PO")
     engagements = page.locator("#pilotage-engagements")
-    item = engagements.locator("li", has=page.get_by_role("button", name="Cocher")).first
+    tick = re.compile(r"^Cocher")  # not « Décocher »
+    item = engagements.locator("li", has=page.get_by_role("button", name=tick)).first
     label = item.locator("span").first.inner_text()
     item.get_by_label("Commentaire (facultatif)").fill("Validé au collège du 12 mars")
-    item.get_by_role("button", name="Cocher").click()
+    item.get_by_role("button", name=tick).click()
     expect(engagements).to_contain_text("Engagement coché")
     done = engagements.locator("li", has_text=label)
     expect(done).to_contain_text("Fait")
     expect(done).to_contain_text(
         f"Coché le {timezone.localdate():%d/%m/%Y} par Nadia Référente — Validé au collège du 12 mars"
     )
-    expect(done.get_by_role("button", name="Cocher")).to_have_count(0)
+    expect(done.get_by_role("button", name=tick)).to_have_count(0)
     visitor.audit("engagement ticked", shows="Engagement coché")
+
+    # Ticked by mistake: unticked with a reason, kept under it.
+    done.get_by_label("Pourquoi le décocher ?").fill("Le collège n'a pas encore délibéré")
+    done.get_by_role("button", name=re.compile(r"^Décocher")).click()
+    expect(engagements).to_contain_text("Engagement décoché")
+    undone = engagements.locator("li", has_text=label)
+    expect(undone).to_contain_text("motif : Le collège n'a pas encore délibéré")
+    expect(undone.get_by_role("button", name=tick)).to_have_count(1)
 
     # The plan's pages the référent fills.
     page.get_by_role("link", name="Modifier le plan").click()

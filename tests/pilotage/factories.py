@@ -21,6 +21,7 @@ from pilotage.models import (
     ActionRecord,
     ActionType,
     AdviserAssignment,
+    Evaluation,
     Indicator,
     Plan,
     SchoolObjective,
@@ -157,6 +158,12 @@ def pilotage_world(side) -> dict:
     return {
         "accompaniment": accompaniment,
         "action": ActionRecordFactory(accompaniment=accompaniment),
+        "held_action": ActionRecordFactory(
+            accompaniment=accompaniment, status=ActionRecord.Status.HELD, date=timezone.localdate()
+        ),
+        "evaluation": Evaluation.objects.create(
+            plan=indicator.objective.plan, kind=Evaluation.Kind.ANNUAL, school_year=2024
+        ),
         "check": accompaniment.engagement_checks.first(),
         "indicator": indicator,
         "strategy": strategy,
@@ -183,6 +190,11 @@ def pilotage_sample_kwargs(world: dict) -> dict:
         "pilotage_start": {"fase": world["side"].other_school.fase},
         "pilotage_action_held": {"pk": world["action"].pk},
         "pilotage_action_cancel": {"pk": world["action"].pk},
+        "pilotage_action_correct": {"pk": world["action"].pk},
+        "pilotage_action_reopen": {"pk": world["held_action"].pk},
+        "pilotage_action_delete": {"pk": world["action"].pk},
+        "pilotage_engagement_untick": {"pk": world["check"].pk},
+        "pilotage_evaluation_edit": {"pk": world["evaluation"].pk},
         "pilotage_engagement_tick": {"pk": world["check"].pk},
         "pilotage_objective_edit": {"pk": world["indicator"].objective_id},
         "pilotage_indicator_create": {"pk": world["indicator"].objective_id},

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from accounts.models import Role, School
 from conventions.models import Convention
+from core.exports import spreadsheet_cell
+from core.imports import TableImportError, read_table
 from core.school_years import current_school_year
 from pilotage.dashboards import report, report_files
 from tests.pilotage.factories import accompany, objective_with_indicator
@@ -112,3 +114,18 @@ def test_the_yearly_report_holds_no_live_formula_and_no_markup(hostile_world):
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(report_files.render_pdf(data))).pages)
     assert "<script>" not in text.replace("&lt;script&gt;", "") or "alert('pilotis')" in text
     assert "<ul><li>" not in text
+
+
+@pytest.mark.parametrize("name", ["indicateurs.csv", "conventions.csv"])
+def test_every_import_refuses_a_nul_byte_by_line(name):
+    content = f"FASE;nom\n9300;bon\n9301;{NUL}\n".encode()
+    with pytest.raises(TableImportError) as refused:
+        read_table(name, content)
+    assert refused.value.errors == ["Ligne 3 : le caractère nul n’est pas autorisé."]
+
+
+def test_a_spreadsheet_cell_drops_control_characters_and_neutralises_formulas():
+    assert spreadsheet_cell("\x01=1+1") == "'=1+1"
+    assert spreadsheet_cell(CORPUS["control"]) == "avantaprès"
+    assert spreadsheet_cell("ligne 1\nligne 2") == "ligne 1\nligne 2"
+    assert spreadsheet_cell(-2) == -2

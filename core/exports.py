@@ -2,6 +2,8 @@
 (semicolons and a UTF-8 BOM, what Excel set up for Belgium opens as columns with accents), and
 cells neutralised, so that text typed by a user never runs as a formula (OWASP CSV injection)."""
 
+import re
+
 import tablib
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
@@ -26,10 +28,19 @@ def format_choices(formats=EXPORT_FORMATS) -> list[tuple[str, str]]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Control characters that XML (hence XLSX and ODS) cannot hold: tab, line feed and carriage
+# return are kept, the others are dropped (openpyxl refuses them outright).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def spreadsheet_cell(value):
-    """The value as a spreadsheet may hold it: text that a spreadsheet would run as a formula
-    gets a leading apostrophe; numbers, dates and other text are kept as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The value as a spreadsheet may hold it: control characters that no spreadsheet format can
+    hold are dropped, text that a spreadsheet would run as a formula gets a leading apostrophe;
+    numbers, dates and other text are kept as they are."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

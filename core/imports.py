@@ -43,6 +43,10 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+# Django's own words for a NUL byte in a text field (PostgreSQL cannot store one).
+NUL_MESSAGE = "Le caractère nul n’est pas autorisé."
+
+
 def file_line(row_number: int) -> int:
     """import-export counts data rows from 1; the user counts lines of the file, where the
     header is line 1."""
@@ -56,6 +60,8 @@ class TextWidget(widgets.CharWidget):
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
+        if "\x00" in text:
+            raise ValueError(NUL_MESSAGE)
         if not text and self.missing_message:
             raise ValueError(self.missing_message)
         return text
@@ -113,7 +119,7 @@ def read_table(name: str, data: bytes) -> Dataset:
             [f"Format de fichier non pris en charge : « {name} ». Donnez un fichier .csv ou .xlsx."]
         )
     try:
-        return format_class().create_dataset(data)
+        dataset = format_class().create_dataset(data)
     except UnicodeDecodeError:
         raise TableImportError(
             [f"Le fichier {name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."]
@@ -124,6 +130,16 @@ def read_table(name: str, data: bytes) -> Dataset:
         raise TableImportError(
             [f"Le fichier {name} n'a pas pu être lu : est-ce bien un fichier {suffix} ?"]
         ) from None
+    nul_lines = [
+        file_line(number)
+        for number, row in enumerate(dataset, start=1)
+        if any(isinstance(value, str) and "\x00" in value for value in row)
+    ]
+    if nul_lines or any(isinstance(header, str) and "\x00" in header for header in dataset.headers or []):
+        raise TableImportError(
+            [f"Ligne {line} : {NUL_MESSAGE[0].lower()}{NUL_MESSAGE[1:]}" for line in nul_lines or [1]]
+        )
+    return dataset
 
 
 def result_errors(result) -> list[str]:

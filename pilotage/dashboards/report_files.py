@@ -118,7 +118,7 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
     schools = workbook.active
     schools.title = "Écoles"
     headers = school_headers(data)
-    schools.append(headers)
+    schools.append([spreadsheet_cell(header) for header in headers])
     for cell in schools[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -149,7 +149,7 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
         ("Conseillers (ETP)", f"{data.advisers} ({data.fte:.2f} ETP)".replace(".", ",")),
         *[(label, value) for label, value in _totals_lines(data)],
     ]:
-        about.append(line)
+        about.append([spreadsheet_cell(value) for value in line])
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width = 34
     about.column_dimensions["B"].width = 80
@@ -177,22 +177,22 @@ def render_xlsx(data: ReportData, *, progress: Progress = _no_progress) -> bytes
     for cell in totals[1]:
         cell.font = bold
     for label, value, before in comparison_lines(data):
-        totals.append([label, value, before])
+        totals.append([spreadsheet_cell(label), value, before])
     totals.column_dimensions["A"].width = 44
     totals.column_dimensions["B"].width = 14
     totals.column_dimensions["C"].width = 14
 
     summary = workbook.create_sheet("Synthèse")
     for chart in data.charts:
-        summary.append([chart.title])
+        summary.append([spreadsheet_cell(chart.title)])
         summary.cell(row=summary.max_row, column=1).font = bold
-        summary.append(chart.columns)
+        summary.append([spreadsheet_cell(value) for value in chart.columns])
         for cell in summary[summary.max_row]:
             cell.font = bold
         for row in chart.table_rows:
             summary.append([spreadsheet_cell(value) for value in row])
         if chart.total_row:
-            summary.append(list(chart.total_row))
+            summary.append([spreadsheet_cell(value) for value in chart.total_row])
         summary.append([])
     summary.column_dimensions["A"].width = 60
     # Totals first (with the year before), then what the report is, the schools, the rest.

@@ -9,6 +9,7 @@ federation; a PO's people those of the PO's schools; a school's direction and DC
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Federation, Role, School, membership_ids
 from conventions.models import Convention
@@ -115,6 +116,7 @@ class Accompaniment(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = AccompanimentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "accompagnement"
@@ -175,6 +177,7 @@ class StepEntry(models.Model):
     entered_by = user_link("par")
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "entrée dans une étape"

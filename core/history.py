@@ -4,8 +4,11 @@ with the str of the object they point to. Knows no domain: the apps say which re
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 # Bookkeeping that a reader of the trail does not need.
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "lock_version", "token_hash", "password"}
@@ -84,8 +87,18 @@ def _display(f, value, labels) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            if timezone.is_aware(value)
+            else f"{value:%d/%m/%Y %H:%M}"
+        )
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
     return str(value)
 
 
@@ -113,8 +126,15 @@ def build_entries(rows) -> list[Entry]:
                 user=record.history_user,
                 action=ACTIONS.get(record.history_type, record.history_type),
                 changes=[
-                    Change(str(f.verbose_name), _display(f, old, labels), _display(f, new, labels))
+                    change
                     for f, old, new in changes
+                    # A timestamp rewritten within the same minute is no change to a reader.
+                    if (
+                        change := Change(
+                            str(f.verbose_name), _display(f, old, labels), _display(f, new, labels)
+                        )
+                    ).old
+                    != change.new
                 ],
                 record=record,
             )

@@ -110,7 +110,7 @@ KINDS = [
         "accompaniment__convention",
         "school",
         ("school", "action_type"),
-        lambda r: f"{r.action_type.name} — {r.school.name} — {r.date:%d/%m/%Y}",
+        lambda r: f"{r.action_type.title} — {r.school.name} — {r.date:%d/%m/%Y}",
     ),
     Kind(
         "engagement",

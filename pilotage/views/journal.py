@@ -5,6 +5,7 @@ import tablib
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
 
 from accounts.models import School
 from accounts.rules import can_read_audit_trail
@@ -53,7 +54,9 @@ def _export(entries, fmt):
         when = entry.when.astimezone().strftime("%d/%m/%Y %H:%M")
         head = [when, entry.user_label, entry.kind_label, entry.object_label, entry.action]
         for change in entry.changes or [None]:
-            dataset.append(head + ([change.label, change.old, change.new] if change else ["", "", ""]))
+            dataset.append(
+                head + ([capfirst(change.label), change.old, change.new] if change else ["", "", ""])
+            )
     return dataset_response(dataset, fmt, "journal-des-modifications")
 
 

@@ -150,6 +150,8 @@ def create_convention(
             created_by=by,
         )
         convention.full_clean()
+        # Who created it, for the audit trail, also from a background job (no request).
+        convention._history_user = by
         convention.save()
         convention.schools.set(schools)
         named = {(s["party"], s["function"]): s for s in signatories or []}

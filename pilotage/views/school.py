@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Membership, School
-from accounts.rules import can_read_audit_trail
 from pilotage.forms import AdvisersForm, StepForm
 from pilotage.school_page import current_accompaniment, startable_conventions
 from pilotage.services.accompaniment import assign_advisers, move_to_step, start_accompaniments
@@ -38,8 +37,6 @@ def school_detail(request, fase: int):
         context.update(pilotage=None, pilotage_can_start=startable_conventions(request.user, school).exists())
     else:
         context["pilotage"] = pilotage_context(request, accompaniment)
-    federation = accompaniment.federation_id if accompaniment else school.federation_id
-    context["can_read_trail"] = federation is not None and can_read_audit_trail(request.user, federation)
     return render(request, "pilotage/school_detail.html", context)
 
 

@@ -76,3 +76,16 @@ def may_invite_someone(user):
 
 
 rules.add_perm("accounts.invite_people", may_invite_someone)
+
+
+def can_read_audit_trail(user, federation_id=None) -> bool:
+    """Whether `user` reads the audit trail (journal des modifications): administrators, and
+    federation staff for their own federation (for any of them when `federation_id` is None)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    staff = Membership.objects.filter(user=user, role=Role.FPO_STAFF, federation__isnull=False)
+    if federation_id is not None:
+        staff = staff.filter(federation=federation_id)
+    return staff.exists()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import actions, calendar, engagements, notes, plan, school
+from .views import actions, calendar, engagements, journal, notes, plan, school
 
 urlpatterns = [
     path("ecoles/<int:fase>/", school.school_detail, name="school_detail"),
@@ -56,5 +56,6 @@ urlpatterns = [
     path("pilotage/accompagnements/<int:pk>/notes/", notes.note_add, name="pilotage_note_add"),
     path("pilotage/calendrier/", calendar.calendar, name="pilotage_calendar"),
     path("calendrier/<str:token>.ics", calendar.calendar_feed, name="pilotage_calendar_feed"),
+    path("journal/", journal.journal_list, name="journal"),
     path("", include("pilotage.dashboards.urls")),
 ]

@@ -233,6 +233,8 @@ MATRIX.update(
             anonymous=LOGIN_REQUIRED, own=report_makers, other=report_makers, admin=200
         ),
         "pilotage_report_status": report_of_a,
+        # The audit trail: federation staff (their federation's entries) and administrators.
+        "journal": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
         "pilotage_report_download": report_of_a,
     }
 )

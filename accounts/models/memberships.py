@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedQuerySet
 
@@ -122,6 +123,7 @@ class Membership(OrganisationLink):
     created_at = models.DateTimeField("depuis le", auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "rôle dans une organisation"
@@ -184,6 +186,7 @@ class Invitation(OrganisationLink):
     )
 
     objects = InvitationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "invitation"

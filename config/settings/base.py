@@ -38,6 +38,8 @@ THIRD_PARTY_APPS = [
     "import_export",
     # Its Swagger UI from its own static files (no CDN).
     "ninja",
+    # The audit trail: a historical table per tracked model (runs on SQLite and PostgreSQL).
+    "simple_history",
 ]
 LOCAL_APPS = [
     "core",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
+    # Who made a change, for the audit trail: it only remembers the request (no write).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last: it wraps the view alone (see core/readonly.py).
     "core.readonly.ReadOnlyGetMiddleware",
 ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, School, membership_ids
 from core.scoping import ScopedQuerySet
@@ -114,6 +115,7 @@ class Convention(models.Model):
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = ConventionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["lock_version", "updated_at"])
 
     class Meta:
         verbose_name = "convention"
@@ -172,6 +174,7 @@ class ConventionSignatory(models.Model):
         related_name="signatory_roles",
         verbose_name="compte",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "signataire"

@@ -211,8 +211,12 @@ def run_bulk_creation(job: Job, template: ConventionTemplate) -> list[str]:
         )
         for given in row["signatories"]:
             if given.get("given_function") and given["given_function"] != given["function"]:
-                convention.signatories.filter(party=given["party"], function=given["function"]).update(
-                    function=given["given_function"]
-                )
+                # Saved one by one (a handful per convention) so that the audit trail keeps it.
+                for signatory in convention.signatories.filter(
+                    party=given["party"], function=given["function"]
+                ):
+                    signatory.function = given["given_function"]
+                    signatory._history_user = job.created_by
+                    signatory.save(update_fields=["function"])
         references.append(convention.reference)
     return references

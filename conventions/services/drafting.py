@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership, OrganisingAuthority, Role, School, User
 
@@ -149,6 +150,8 @@ def create_convention(
             created_by=by,
         )
         convention.full_clean()
+        # Who created it, for the audit trail, also from a background job (no request).
+        convention._history_user = by
         convention.save()
         convention.schools.set(schools)
         named = {(s["party"], s["function"]): s for s in signatories or []}
@@ -168,7 +171,7 @@ def create_convention(
                     user=user,
                 )
             )
-        ConventionSignatory.objects.bulk_create(rows)
+        bulk_create_with_history(rows, ConventionSignatory, default_user=by)
         record_transition(convention, name="create", from_state="", to_state=State.DRAFT, by=by, comment="")
     return convention
 
@@ -201,6 +204,8 @@ def save_part(
             for name, value in fields.items():
                 setattr(convention, name, value)
             convention.full_clean(exclude=["reference", "template", "federation", "organising_authority"])
+            # The conditional update() above sends no signal: the audit trail is written here.
+            Convention.history.bulk_history_create([convention], update=True, default_user=by)
         if signatories is not None:
             editable = {Party.PO, Party.SCHOOL, Party.CENTRE} if po_side else {Party.FPO}
             for row in signatories:
@@ -290,24 +295,28 @@ def create_amendment(*, convention: Convention, by: User, ground: str) -> Conven
             created_by=by,
         )
         amendment.schools.set(convention.schools.all())
-        ConventionSignatory.objects.bulk_create(
-            ConventionSignatory(
-                convention=amendment,
-                **{
-                    f: getattr(s, f)
-                    for f in (
-                        "party",
-                        "step",
-                        "position",
-                        "civility",
-                        "full_name",
-                        "function",
-                        "email",
-                        "user_id",
-                    )
-                },
-            )
-            for s in convention.signatories.all()
+        bulk_create_with_history(
+            [
+                ConventionSignatory(
+                    convention=amendment,
+                    **{
+                        f: getattr(s, f)
+                        for f in (
+                            "party",
+                            "step",
+                            "position",
+                            "civility",
+                            "full_name",
+                            "function",
+                            "email",
+                            "user_id",
+                        )
+                    },
+                )
+                for s in convention.signatories.all()
+            ],
+            ConventionSignatory,
+            default_user=by,
         )
         ConventionContact.objects.bulk_create(
             ConventionContact(

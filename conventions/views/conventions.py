@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from accounts.rules import can_read_audit_trail
 from core.exports import EXPORT_FORMATS
 
 from ..exports import export_response
@@ -104,6 +105,7 @@ def convention_detail(request, reference):
         "comment_form": CommentForm(),
         "version": text_version(convention),
         "signature_statuses": rounds.status(convention),
+        "can_read_trail": can_read_audit_trail(request.user, convention.federation_id),
     }
     return render(request, "conventions/convention_detail.html", context)
 

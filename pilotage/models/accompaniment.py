@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Federation, Role, School, membership_ids
 from conventions.models import Convention
@@ -116,6 +117,7 @@ class Accompaniment(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = AccompanimentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "accompagnement"
@@ -203,6 +205,7 @@ class StepEntry(models.Model):
     reason = models.TextField("motif", blank=True)
 
     objects = StepEntryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "passage d'étape"

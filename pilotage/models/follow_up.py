@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from accounts.models import School, membership_ids
 from conventions.models import TemplateEngagement
@@ -73,6 +74,7 @@ class ActionRecord(models.Model):
     updated_at = models.DateTimeField("modifiée le", auto_now=True, db_index=True)
 
     objects = ActionRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "action"
@@ -147,6 +149,7 @@ class EngagementCheck(models.Model):
     comment = models.TextField("commentaire", blank=True)
 
     objects = EngagementCheckQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "engagement du PO (suivi)"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from conventions.models import FrameworkNode
 from core.school_years import school_year_label
@@ -44,6 +45,7 @@ class SchoolObjective(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = PlanScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "objectif spécifique"
@@ -66,6 +68,7 @@ class Strategy(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = PlanScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "stratégie"
@@ -97,6 +100,7 @@ class Indicator(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = ObjectiveScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "indicateur"
@@ -152,6 +156,7 @@ class IndicatorValue(models.Model):
     recorded_by = user_link("encodée par")
 
     objects = IndicatorValueQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "valeur d'indicateur"
@@ -190,6 +195,7 @@ class Evaluation(models.Model):
     created_by = user_link("encodée par")
 
     objects = PlanScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "évaluation"
@@ -229,6 +235,7 @@ class EvaluationResult(models.Model):
     comment = models.TextField("commentaire", blank=True)
 
     objects = EvaluationResultQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "résultat par objectif"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import School
 from core.school_years import school_year_of
@@ -61,6 +62,7 @@ class Plan(models.Model):
     updated_by = user_link("modifié par")
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "plan de pilotage"

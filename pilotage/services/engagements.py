@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from conventions.models import TemplateEngagement
@@ -27,7 +28,7 @@ def create_engagement_checks(*, accompaniment: Accompaniment) -> int:
         for engagement in engagements
         if engagement.pk not in existing
     ]
-    EngagementCheck.objects.bulk_create(checks, ignore_conflicts=True)
+    bulk_create_with_history(checks, EngagementCheck, ignore_conflicts=True)
     return len(checks)
 
 

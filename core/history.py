@@ -1,0 +1,142 @@
+"""What changed between two versions of a record of the audit trail (django-simple-history):
+each field with its French name (`verbose_name`), choice values with their labels, foreign keys
+with the str of the object they point to. Knows no domain: the apps say which records to read."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+# Bookkeeping that a reader of the trail does not need.
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "lock_version", "token_hash", "password"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    """One version of one object: who, when, what."""
+
+    kind: str
+    kind_label: str
+    object_label: str
+    when: object
+    user: object
+    action: str
+    changes: list[Change] = field(default_factory=list)
+    record: object = None
+
+    @property
+    def user_label(self) -> str:
+        return (self.user.get_full_name() or self.user.email) if self.user else "Système"
+
+
+ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+
+
+def tracked_fields(model) -> list[models.Field]:
+    """The fields of the live model that its history keeps and a reader may see."""
+    history_model = model.history.model
+    kept = {f.attname for f in history_model._meta.concrete_fields}
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname in kept and f.name not in HIDDEN_FIELDS and not f.name.startswith("history_")
+    ]
+
+
+def _raw(record, f):
+    return getattr(record, f.attname)
+
+
+def _pending_changes(model, record, previous):
+    """(field, old raw, new raw) for every field that differs; a creation lists what it set,
+    a deletion what was there."""
+    result = []
+    for f in tracked_fields(model):
+        new = _raw(record, f)
+        if record.history_type == "-":
+            old, new = new, None
+            if old in (None, ""):
+                continue
+        elif previous is None:
+            old = None
+            if new in (None, "", False) and record.history_type == "+":
+                continue
+        else:
+            old = _raw(previous, f)
+        if old != new:
+            result.append((f, old, new))
+    return result
+
+
+def _display(f, value, labels) -> str:
+    if value is None or value == "":
+        return "—"
+    if f.is_relation:
+        return labels.get((f.related_model, value), f"#{value}")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            if timezone.is_aware(value)
+            else f"{value:%d/%m/%Y %H:%M}"
+        )
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    return str(value)
+
+
+def build_entries(rows) -> list[Entry]:
+    """`rows`: (kind, kind_label, model, record, previous record or None, object label).
+    Foreign keys are named with one query per related model."""
+    pending = [(row, _pending_changes(row[2], row[3], row[4])) for row in rows]
+    wanted = defaultdict(set)
+    for _row, changes in pending:
+        for f, old, new in changes:
+            if f.is_relation:
+                wanted[f.related_model].update(v for v in (old, new) if v is not None)
+    labels = {}
+    for related, ids in wanted.items():
+        for pk, obj in related._default_manager.in_bulk(ids).items():
+            labels[(related, pk)] = str(obj)
+    entries = []
+    for (kind, kind_label, _model, record, _previous, object_label), changes in pending:
+        entries.append(
+            Entry(
+                kind=kind,
+                kind_label=kind_label,
+                object_label=object_label,
+                when=record.history_date,
+                user=record.history_user,
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=[
+                    change
+                    for f, old, new in changes
+                    # A timestamp rewritten within the same minute is no change to a reader.
+                    if (
+                        change := Change(
+                            str(f.verbose_name), _display(f, old, labels), _display(f, new, labels)
+                        )
+                    ).old
+                    != change.new
+                ],
+                record=record,
+            )
+        )
+    return entries

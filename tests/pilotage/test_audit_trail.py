@@ -1,0 +1,195 @@
+"""The audit trail of the pilotage records: a change made through each form shows in the
+journal with who, when, and the old and new values, to the federation's staff only."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from tests.pilotage.factories import ActionRecordFactory, objective_with_indicator
+from tests.utils import text_of
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def journal_text(client, staff, **params):
+    client.force_login(staff)
+    response = client.get(reverse("journal"), params)
+    assert response.status_code == 200
+    return text_of(response)
+
+
+def test_a_step_move_shows_the_old_and_new_step(client, accompaniment_a, adviser_a, staff_a):
+    client.force_login(adviser_a)
+    client.post(
+        reverse("pilotage_step_move", args=[accompaniment_a.pk]),
+        {"step": "2", "on": timezone.localdate().isoformat()},
+        **HTMX,
+    )
+    text = journal_text(client, staff_a, type="accompagnement")
+    assert "Étape en cours : Étape 1 : Mobiliser" in text
+    assert "→ Étape 2 : Réaliser" in text
+    assert adviser_a.get_full_name() in text
+    assert "Entrée dans une étape" in journal_text(client, staff_a, type="etape")
+
+
+def test_an_action_held_then_edited_shows_each_change(client, accompaniment_a, adviser_a, staff_a):
+    action = ActionRecordFactory(accompaniment=accompaniment_a, date=timezone.localdate())
+    client.force_login(adviser_a)
+    prefix = f"action-{action.pk}"
+    client.post(
+        reverse("pilotage_action_held", args=[action.pk]),
+        {
+            f"{prefix}-held_on": timezone.localdate().isoformat(),
+            f"{prefix}-participants": "Mme Dupont, M. Martin",
+            f"{prefix}-participant_count": "2",
+        },
+        **HTMX,
+    )
+    text = journal_text(client, staff_a, type="action")
+    assert "État : Prévue → Réalisée" in text
+    assert "Participants : — → Mme Dupont, M. Martin" in text
+    assert "Nombre de participants : — → 2" in text
+
+
+def test_a_planned_action_is_recorded_as_a_creation(client, accompaniment_a, adviser_a, staff_a, seminar_a):
+    client.force_login(adviser_a)
+    day = timezone.localdate() + timedelta(days=7)
+    client.post(
+        reverse("pilotage_action_plan", args=[accompaniment_a.pk]),
+        {"action_type": seminar_a.pk, "date": day.isoformat(), "participants": "Directions du PO"},
+        **HTMX,
+    )
+    text = journal_text(client, staff_a, type="action")
+    assert "Création" in text and f"Date : — → {day:%d/%m/%Y}" in text
+    assert "Action : — → Séminaire d'échanges PO – directions" in text
+
+
+def test_an_engagement_tick_shows_who_ticked(client, accompaniment_a, referent_a, staff_a):
+    check = accompaniment_a.engagement_checks.order_by("engagement__position").first()
+    client.force_login(referent_a)
+    client.post(
+        reverse("pilotage_engagement_tick", args=[check.pk]), {"comment": "Désigné par le collège"}, **HTMX
+    )
+    text = journal_text(client, staff_a, type="engagement")
+    assert f"Coché par : — → {referent_a}" in text
+    assert "Commentaire : — → Désigné par le collège" in text
+    assert "Modifié par" in text and referent_a.get_full_name() in text
+
+
+def test_plan_indicator_and_evaluation_changes(client, side_a, accompaniment_a, referent_a, staff_a):
+    indicator = objective_with_indicator(accompaniment_a)
+    client.force_login(side_a.users[Role.SCHOOL_DIRECTION])
+    today = timezone.localdate()
+    client.post(
+        reverse("pilotage_plan_edit", args=[accompaniment_a.pk]),
+        {"state": "submitted", "dco_meeting_on": (today + timedelta(days=20)).isoformat()},
+    )
+    client.force_login(referent_a)
+    url = reverse("pilotage_indicator_value", args=[indicator.pk])
+    client.post(url, {"school_year": "2024", "value": "47,5"}, **HTMX)
+    client.post(url, {"school_year": "2024", "value": "48"}, **HTMX)
+    client.post(
+        reverse("pilotage_evaluation_create", args=[accompaniment_a.pk]),
+        {
+            "kind": "annual",
+            "school_year": "2024",
+            "held_on": today.isoformat(),
+            "comment": "Bonne année",
+            f"status_{indicator.objective_id}": "met",
+        },
+    )
+    text = journal_text(client, staff_a, type="plan")
+    assert "État : En élaboration → Remis au DCO" in text
+    assert f"Remis au DCO le : — → {today:%d/%m/%Y}" in text
+    text = journal_text(client, staff_a, type="valeur")
+    assert "Valeur : 47,5 → 48" in text
+    text = journal_text(client, staff_a, type="evaluation")
+    assert "Commentaire général : — → Bonne année" in text
+    assert "Atteint" in journal_text(client, staff_a, type="resultat")
+
+
+def test_the_indicator_form_shows_in_the_trail(client, accompaniment_a, referent_a, staff_a):
+    indicator = objective_with_indicator(accompaniment_a)
+    client.force_login(referent_a)
+    client.post(
+        reverse("pilotage_indicator_edit", args=[indicator.pk]),
+        {
+            "name": "Élèves lecteurs en 2e",
+            "unit": "%",
+            "direction": "rise",
+            "baseline": "40",
+            "target": "60",
+            "baseline_year": "",
+            "target_year": "",
+        },
+    )
+    indicator.refresh_from_db()
+    assert indicator.name == "Élèves lecteurs en 2e", "le formulaire a été accepté"
+    text = journal_text(client, staff_a, type="indicateur")
+    assert "Intitulé : Élèves lecteurs → Élèves lecteurs en 2e" in text
+
+
+def test_only_the_federations_staff_and_administrators_read_it(
+    client, accompaniment_a, side_a, side_b, admin_user, adviser_a
+):
+    ActionRecordFactory(accompaniment=accompaniment_a, participants="Réunion secrète A")
+    school = accompaniment_a.school
+    assert "Réunion secrète A" in journal_text(client, side_a.users[Role.FPO_STAFF])
+    assert "Réunion secrète A" in journal_text(client, admin_user)
+    assert "Réunion secrète A" not in journal_text(client, side_b.users[Role.FPO_STAFF])
+    client.force_login(side_b.users[Role.FPO_STAFF])
+    assert client.get(reverse("journal"), {"ecole": school.fase}).status_code == 404
+    for role in (Role.FPO_ADVISER, Role.PO_REFERENT, Role.SCHOOL_DIRECTION, Role.DCO, Role.SIGNATORY):
+        client.force_login(side_a.users[role])
+        assert client.get(reverse("journal")).status_code == 403
+        assert client.get(reverse("journal"), {"format": "csv"}).status_code == 403
+        assert "Historique des modifications" not in text_of(client.get(school.get_absolute_url()))
+    client.force_login(side_a.users[Role.FPO_STAFF])
+    page = client.get(school.get_absolute_url()).content.decode()
+    assert f"/journal/?ecole={school.fase}" in page
+
+
+def test_filters_by_school_user_and_dates(client, accompaniment_a, side_a, adviser_a, staff_a):
+    ActionRecordFactory(accompaniment=accompaniment_a, participants="Par le système")
+    text = journal_text(client, staff_a, ecole=accompaniment_a.school.fase)
+    assert "Par le système" in text
+    assert "Par le système" not in journal_text(client, staff_a, utilisateur=adviser_a.pk)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    assert "Par le système" not in journal_text(client, staff_a, du=tomorrow.isoformat())
+    assert "Par le système" in journal_text(client, staff_a, au=timezone.localdate().isoformat())
+    text = journal_text(client, staff_a, du=tomorrow.isoformat(), au=timezone.localdate().isoformat())
+    assert "La date de fin doit suivre la date de début." in text
+
+
+def test_the_export_neutralises_formulas(client, accompaniment_a, staff_a):
+    ActionRecordFactory(accompaniment=accompaniment_a, participants='=HYPERLINK("http://evil.example")')
+    client.force_login(staff_a)
+    export = client.get(reverse("journal"), {"type": "action", "format": "xlsx"})
+    rows = list(load_workbook(BytesIO(export.content)).active.values)
+    assert rows[0][:4] == ("Date", "Modifié par", "Type", "Objet")
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("http://evil.example")' in cells
+    csv = client.get(reverse("journal"), {"type": "action", "format": "csv"}).content.decode()
+    assert ";\"'=HYPERLINK" in csv
+    assert client.get(reverse("journal"), {"format": "exe"}).status_code == 404
+
+
+def test_the_list_makes_as_many_queries_for_many_changes(client, accompaniment_a, staff_a, queries_stay_flat):
+    ActionRecordFactory(accompaniment=accompaniment_a)
+    client.force_login(staff_a)
+
+    def grow():
+        for i in range(15):
+            action = ActionRecordFactory(accompaniment=accompaniment_a, participants=f"Groupe {i}")
+            action.participants = f"Groupe {i} bis"
+            action.save()
+
+    response = queries_stay_flat(reverse("journal"), grow=grow, at_most=50)
+    assert "Groupe 14 → Groupe 14 bis" in text_of(response)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from conventions.models import FrameworkNode
 from core.school_years import school_year_choices, school_year_of
+from core.values import SaneDateField
 
 from .models import (
     Accompaniment,
@@ -54,7 +55,7 @@ class ActionFieldsForm(forms.Form):
     action_type = ActionTypeChoiceField(
         label="Action", queryset=ActionType.objects.none(), empty_label="— Choisissez —"
     )
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = SaneDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
     duration = forms.DecimalField(
         label="Durée",
@@ -76,7 +77,7 @@ class ActionPlanForm(ActionFieldsForm):
 
 
 class ActionHeldForm(forms.Form):
-    held_on = forms.DateField(label="Réalisée le", widget=DateInput())
+    held_on = SaneDateField(label="Réalisée le", widget=DateInput())
     participants = forms.CharField(label="Participants", required=False, widget=textarea())
     participant_count = forms.IntegerField(
         label="Nombre de participants", required=False, min_value=0, max_value=2000
@@ -103,7 +104,7 @@ class ActionCancelForm(forms.Form):
 
 class StepForm(forms.Form):
     step = forms.TypedChoiceField(label="Nouvelle étape", coerce=int)
-    on = forms.DateField(label="Depuis le", widget=DateInput())
+    on = SaneDateField(label="Depuis le", widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,7 +249,7 @@ class IndicatorValueForm(forms.Form):
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(label="Nature", choices=Evaluation.Kind.choices)
     school_year = forms.TypedChoiceField(label="Année scolaire", coerce=int)
-    held_on = forms.DateField(label="Réalisée le", required=False, widget=DateInput())
+    held_on = SaneDateField(label="Réalisée le", required=False, widget=DateInput())
     comment = forms.CharField(label="Commentaire général", required=False, widget=textarea(3))
 
     def __init__(self, *args, plan: Plan, **kwargs):

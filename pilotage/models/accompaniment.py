@@ -13,6 +13,7 @@ from django.db.models import Q
 from accounts.models import Federation, Role, School, membership_ids
 from conventions.models import Convention
 from core import scoping as core_scoping
+from core.values import sane_date
 
 from .common import user_link
 from .process import Step
@@ -108,8 +109,8 @@ class Accompaniment(models.Model):
     current_step = models.ForeignKey(
         Step, on_delete=models.PROTECT, related_name="+", default=1, verbose_name="étape en cours"
     )
-    started_on = models.DateField("début de l'accompagnement")
-    closed_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
+    started_on = models.DateField("début de l'accompagnement", validators=[sane_date])
+    closed_on = models.DateField("fin de l'accompagnement", null=True, blank=True, validators=[sane_date])
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     # What a nightly sync through the API asks for (`updated_since`).
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
@@ -171,7 +172,7 @@ class StepEntry(models.Model):
         Accompaniment, on_delete=models.CASCADE, related_name="step_entries", verbose_name="accompagnement"
     )
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+", verbose_name="étape")
-    entered_on = models.DateField("entrée le")
+    entered_on = models.DateField("entrée le", validators=[sane_date])
     entered_by = user_link("par")
 
     objects = ScopedQuerySet.as_manager()

@@ -5,12 +5,13 @@ from datetime import date, time
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from icalendar import Calendar
 
 from core.school_years import current_school_year
-from pilotage.models import ActionRecord, Indicator, Plan
+from pilotage.models import ActionRecord, Indicator, IndicatorValue, Plan
 from pilotage.services.calendar import calendar_feed_of
 from tests.pilotage.factories import ActionRecordFactory, objective_with_indicator
 from tests.utils import text_of
@@ -148,3 +149,14 @@ def test_a_plan_accepted_in_9999_does_not_break_the_school_page(client, referent
     )
     client.force_login(referent_a)
     assert client.get(accompaniment_a.school.get_absolute_url()).status_code == 200
+
+
+def test_the_import_refuses_a_percentage_below_zero_naming_the_line(client, accompaniment_a, referent_a):
+    objective_with_indicator(accompaniment_a)
+    client.force_login(referent_a)
+    fase = accompaniment_a.school.fase
+    content = f"FASE,indicator,year,value\n{fase},Élèves lecteurs,2024,45\n{fase},Élèves lecteurs,2025,-50\n"
+    upload = SimpleUploadedFile("valeurs.csv", content.encode(), content_type="text/csv")
+    text = text_of(client.post(reverse("pilotage_indicator_import"), {"file": upload}))
+    assert "Ligne 3" in text and "Un pourcentage se situe entre 0 et 100." in text
+    assert not IndicatorValue.objects.exists(), "nothing imported half-way"

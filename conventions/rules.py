@@ -27,6 +27,26 @@ def actors_for(user, convention: Convention) -> set[Actor]:
     return {actor for role, actor in by_role.items() if role in roles}
 
 
+def is_signatory(user, signatory) -> bool:
+    """The signatory's own account: linked to them, or bearing their e-mail address."""
+    if not user.is_authenticated:
+        return False
+    if signatory.user_id and signatory.user_id == user.pk:
+        return True
+    return bool(signatory.email and user.email and signatory.email.casefold() == user.email.casefold())
+
+
+def may_act_as_signatory(user, signatory, name: str) -> bool:
+    """Signing and declining are rows of the table, taken by the signatory themself in the
+    states the table names (their turn and their link are checked where they sign)."""
+    transition = TRANSITIONS[name]
+    return (
+        Actor.SIGNATORY in transition.actors
+        and signatory.convention.state in transition.sources
+        and is_signatory(user, signatory)
+    )
+
+
 def parties_for(actors) -> set[Party]:
     """The parties these actors speak for in a termination: the federation, or the PO."""
     return {Party.FPO if actor == Actor.FPO else Party.PO for actor in actors}

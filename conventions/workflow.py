@@ -11,6 +11,7 @@ from .models import State
 class Actor(StrEnum):
     FPO = "fpo"  # the federation's staff (coordination)
     PO = "po"  # the PO's référent
+    SIGNATORY = "signatory"  # a named signatory, through their personal link, in their turn
     SYSTEM = "system"  # the application itself: signatures completed, end date passed
 
 
@@ -76,6 +77,26 @@ TRANSITIONS = {
             State.SIGNING,
             frozenset({Actor.FPO}),
             notify=frozenset({Actor.PO}),
+        ),
+        Transition(
+            "sign",
+            "Signer la convention",
+            frozenset({State.SIGNING}),
+            State.SIGNING,
+            frozenset({Actor.SIGNATORY}),
+            help="Chaque signataire signe par son lien personnel, à son tour ; la dernière signature "
+            "met la convention en vigueur.",
+        ),
+        Transition(
+            "decline",
+            "Refuser de signer",
+            frozenset({State.SIGNING}),
+            State.IN_REVIEW,
+            frozenset({Actor.SIGNATORY}),
+            notify=frozenset({Actor.FPO, Actor.PO}),
+            comment_required=True,
+            button="btn-outline-danger",
+            help="Le motif est communiqué à la fédération ; la convention revient en relecture.",
         ),
         Transition(
             "complete_signatures",

@@ -1,6 +1,6 @@
 """An adviser's planned actions as an iCalendar feed, for their calendar application."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -8,6 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from accounts.models import User
+from core.values import day_after
 
 from .models import ActionRecord
 
@@ -39,10 +40,10 @@ def calendar_of(user: User) -> bytes:
             start = datetime.combine(action.date, action.start_time, tzinfo=zone)
             hours = float(action.hours) or 1.0
             event.add("dtstart", start)
-            event.add("dtend", start + timedelta(hours=hours))
+            event.add("dtend", start + timedelta(hours=hours) if action.date < date.max else start)
         else:
             event.add("dtstart", action.date)
-            event.add("dtend", action.date + timedelta(days=1))
+            event.add("dtend", day_after(action.date))
         event.add("summary", f"{action.action_type.title} — {action.school.name}")
         event.add("location", action.location or action.school.address)
         description = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from conventions.models import FrameworkNode
 from core.school_years import school_year_choices, school_year_of
+from core.values import SaneDateField
 
 from .models import (
     Accompaniment,
@@ -57,7 +58,7 @@ class ActionFieldsForm(forms.Form):
     action_type = ActionTypeChoiceField(
         label="Action", queryset=ActionType.objects.none(), empty_label="— Choisissez —"
     )
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = SaneDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
     duration = forms.DecimalField(
         label="Durée",
@@ -79,7 +80,7 @@ class ActionPlanForm(ActionFieldsForm):
 
 
 class ActionHeldForm(forms.Form):
-    held_on = forms.DateField(label="Réalisée le", widget=DateInput())
+    held_on = SaneDateField(label="Réalisée le", widget=DateInput())
     participants = forms.CharField(label="Participants", required=False, widget=textarea())
     participant_count = forms.IntegerField(
         label="Nombre de participants", required=False, min_value=0, max_value=2000
@@ -163,7 +164,7 @@ class VersionedModelForm(StaleCheck, forms.ModelForm):
 class ActionCorrectForm(forms.Form):
     """A planned action rescheduled, or a held one corrected, with the reason."""
 
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = SaneDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
     duration = forms.DecimalField(
         label="Durée", required=False, min_value=0.5, max_digits=4, decimal_places=1, localize=True
@@ -216,7 +217,7 @@ class StepForm(forms.Form):
     one is a correction that must be confirmed and explained."""
 
     step = forms.TypedChoiceField(label="Nouvelle étape", coerce=int)
-    on = forms.DateField(label="Depuis le", widget=DateInput())
+    on = SaneDateField(label="Depuis le", widget=DateInput())
     reason = forms.CharField(
         label="Motif (obligatoire pour revenir à une étape antérieure)",
         required=False,
@@ -390,7 +391,7 @@ class EvaluationForm(StaleCheck):
 
     kind = forms.ChoiceField(label="Nature", choices=Evaluation.Kind.choices)
     school_year = forms.TypedChoiceField(label="Année scolaire", coerce=int)
-    held_on = forms.DateField(label="Réalisée le", required=False, widget=DateInput())
+    held_on = SaneDateField(label="Réalisée le", required=False, widget=DateInput())
     comment = forms.CharField(label="Commentaire général", required=False, widget=textarea(3))
 
     def __init__(self, *args, plan: Plan, instance: Evaluation | None = None, **kwargs):

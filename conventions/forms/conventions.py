@@ -4,11 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import OrganisingAuthority, School
+from core.values import SaneDateField
 
 from ..models import Convention, ConventionSignatory, ConventionTemplate, State
 
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def no_markup(value: str):
@@ -30,13 +30,7 @@ class PlainTextMixin:
         return cleaned
 
 
-class DateField(forms.DateField):
-    widget = DATE_INPUT
-    default_error_messages = {"invalid": "Saisissez une date valide (jj/mm/aaaa)."}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(**kwargs)
+DateField = SaneDateField
 
 
 class ConventionFilterForm(forms.Form):

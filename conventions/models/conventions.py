@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Federation, GuidanceCentre, OrganisingAuthority, School, membership_ids
 from core.scoping import ScopedQuerySet
+from core.values import sane_date, years_after
 
 from .templates import ConventionTemplate, Party
 
@@ -96,9 +97,11 @@ class Convention(models.Model):
     state = models.CharField("état", max_length=20, choices=State.choices, default=State.DRAFT)
     # Optimistic concurrency: every save of the PO's part checks and increments it.
     lock_version = models.PositiveIntegerField(default=1)
-    start_date = models.DateField("prise de cours", null=True, blank=True)
-    end_date = models.DateField("fin", null=True, blank=True)
-    council_decision_date = models.DateField("date de la décision du conseil", null=True, blank=True)
+    start_date = models.DateField("prise de cours", null=True, blank=True, validators=[sane_date])
+    end_date = models.DateField("fin", null=True, blank=True, validators=[sane_date])
+    council_decision_date = models.DateField(
+        "date de la décision du conseil", null=True, blank=True, validators=[sane_date]
+    )
     council_decision_reference = models.CharField(
         "référence de la décision du conseil", max_length=100, blank=True
     )
@@ -149,6 +152,23 @@ class Convention(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": "La date de fin doit suivre la date de prise de cours."})
+        years = self.template.duration_years if self.template_id else None
+        if (
+            years
+            and self.start_date
+            and self.end_date
+            and self.end_date > years_after(self.start_date, years)
+        ):
+            raise ValidationError(
+                {
+                    "end_date": f"Le modèle prévoit une durée de {years} an{'s' if years > 1 else ''} au plus : "
+                    f"la fin ne peut dépasser le {years_after(self.start_date, years):%d/%m/%Y}."
+                }
+            )
+        if self.council_decision_date and self.start_date and self.council_decision_date > self.start_date:
+            raise ValidationError(
+                {"council_decision_date": "La décision du conseil doit précéder la prise de cours."}
+            )
 
 
 class ConventionSignatory(models.Model):

@@ -18,12 +18,13 @@ from ..models import (
     ConventionSignatory,
     Signature,
     SignatureRequest,
-    State,
 )
+from ..rules import is_signatory, may_act_as_signatory
 from ..signatures.crypto import add_document_timestamp, sign_field
 from ..signatures.evidence import Kind, RequestMeta, record_event
 from ..signatures.rounds import current_round, current_step, latest_document, pending_signatories
 from ..signatures.verification import UploadRefused, check_signatory_upload
+from ..workflow import TRANSITIONS
 from .documents import store_document
 from .drafting import record_transition
 from .sending import hash_token, send_links
@@ -74,15 +75,13 @@ def _check_usable(request: SignatureRequest) -> None:
             f"Ce lien a expiré le {local:%d/%m/%Y à %H:%M} : un nouveau lien vous sera envoyé avec le "
             "prochain rappel, ou demandez-le à la fédération."
         )
-    if request.convention.state != State.SIGNING:
+    if request.convention.state not in TRANSITIONS["sign"].sources:
         raise SigningRefused(NOT_SIGNING.format(state=request.convention.get_state_display().lower()))
 
 
 def check_signer(signatory: ConventionSignatory, user) -> None:
     """Only the signatory's own account may use their link."""
-    if signatory.user_id and signatory.user_id == user.pk:
-        return
-    if signatory.email and user.email and signatory.email.casefold() == user.email.casefold():
+    if is_signatory(user, signatory):
         return
     raise PermissionDenied(
         f"Ce lien de signature est destiné à {signatory.display_name} : connectez-vous avec son compte "
@@ -113,7 +112,7 @@ def mark_opened(request: SignatureRequest, *, by, meta: RequestMeta) -> None:
             )
 
 
-def _locked(request_pk: int, *, by, allow_other_step: bool = False):
+def _locked(request_pk: int, *, by, action: str = "sign"):
     """Locks the convention, re-reads the request and checks it may be used now by `by`.
     Returns (convention, request, latest document)."""
     request = SignatureRequest.objects.get(pk=request_pk)
@@ -129,8 +128,11 @@ def _locked(request_pk: int, *, by, allow_other_step: bool = False):
     if round_ is None or round_.pk != request.prepared_id:
         raise SigningRefused(LINK_REVOKED)
     step = current_step(convention, round_)
-    if not allow_other_step and request.signatory.step != step:
+    # A signatory may decline before their turn, never sign before it.
+    if action == "sign" and request.signatory.step != step:
         raise SigningRefused(NOT_YOUR_TURN.format(step=step))
+    if by is not None and not may_act_as_signatory(by, request.signatory, action):
+        raise PermissionDenied("Vous ne pouvez pas agir comme signataire de cette convention.")
     return convention, request, latest_document(convention)
 
 
@@ -251,7 +253,7 @@ def decline(*, request: SignatureRequest, by, meta: RequestMeta, reason: str) ->
             {"reason": "Indiquez le motif de votre refus : il est communiqué à la fédération."}
         )
     with transaction.atomic():
-        convention, request, latest = _locked(request.pk, by=by, allow_other_step=True)
+        convention, request, latest = _locked(request.pk, by=by, action="decline")
         now = timezone.now()
         SignatureRequest.objects.filter(pk=request.pk).update(
             used_at=now, declined_at=now, decline_reason=reason
@@ -269,15 +271,15 @@ def decline(*, request: SignatureRequest, by, meta: RequestMeta, reason: str) ->
             document_sha256=latest.sha256,
             detail=reason,
         )
-        source = convention.state
-        convention.state = State.IN_REVIEW
+        source, declined = convention.state, TRANSITIONS["decline"]
+        convention.state = declined.target
         convention.lock_version += 1
         convention.save(update_fields=["state", "lock_version", "updated_at"])
         record = record_transition(
             convention,
-            name="decline",
+            name=declined.name,
             from_state=source,
-            to_state=State.IN_REVIEW,
+            to_state=declined.target,
             by=by,
             comment=f"Refus de signer de {signatory.display_name} ({signatory.function}) : {reason}",
         )

@@ -209,7 +209,11 @@ def save_part(
         if signatories is not None:
             editable = {Party.PO, Party.SCHOOL, Party.CENTRE} if po_side else {Party.FPO}
             for row in signatories:
-                signatory = convention.signatories.get(pk=row["id"])
+                signatory = convention.signatories.filter(pk=row["id"]).first() if row["id"] else None
+                if signatory is None:
+                    raise ValidationError(
+                        "Ce signataire n'est pas l'un de ceux de cette convention : rechargez la page."
+                    )
                 if signatory.party not in editable:
                     raise PermissionDenied("Vous ne pouvez pas désigner les signataires de l'autre partie.")
                 for name in ("civility", "full_name", "function", "email"):

@@ -98,7 +98,7 @@ def convention_edit(request, reference, step="dates"):
                 messages.error(request, str(error))
                 status = 409
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                _show_beside_fields(request, forms["main"], error)
                 status = 400
             else:
                 messages.success(request, "Brouillon enregistré.")
@@ -122,6 +122,17 @@ def convention_edit(request, reference, step="dates"):
         context["transitions"] = allowed_transitions(request.user, convention)
         context["comment_form"] = CommentForm()
     return render(request, "conventions/convention_edit.html", context, status=status)
+
+
+def _show_beside_fields(request, form, error: ValidationError):
+    """A refusal from the model goes beside the field it names, the rest above the form."""
+    fields = getattr(form, "fields", {})
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"": error.error_list}
+    for name, errors in by_field.items():
+        if name in fields:
+            form.add_error(name, errors)
+        else:
+            messages.error(request, " ".join(ValidationError(errors).messages))
 
 
 def _save_step(request, convention, step, forms):

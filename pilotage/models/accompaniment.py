@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Federation, Role, School, membership_ids
 from conventions.models import Convention
 from core import scoping as core_scoping
+from core.values import sane_date
 
 from .common import user_link
 from .process import Step
@@ -110,8 +111,8 @@ class Accompaniment(models.Model):
     current_step = models.ForeignKey(
         Step, on_delete=models.PROTECT, related_name="+", default=1, verbose_name="étape en cours"
     )
-    started_on = models.DateField("début de l'accompagnement")
-    closed_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
+    started_on = models.DateField("début de l'accompagnement", validators=[sane_date])
+    closed_on = models.DateField("fin de l'accompagnement", null=True, blank=True, validators=[sane_date])
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     # What a nightly sync through the API asks for (`updated_since`).
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
@@ -199,7 +200,7 @@ class StepEntry(models.Model):
         blank=True,
         verbose_name="étape précédente",
     )
-    entered_on = models.DateField("entrée le")
+    entered_on = models.DateField("entrée le", validators=[sane_date])
     entered_by = user_link("par")
     recorded_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
     reason = models.TextField("motif", blank=True)

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import School, membership_ids
 from conventions.models import TemplateEngagement
+from core.values import sane_date
 
 from .accompaniment import Accompaniment, AdviserAssignment, ScopedQuerySet
 from .common import FPO_ROLES, add_months, user_link
@@ -55,7 +56,7 @@ class ActionRecord(models.Model):
         ActionType, on_delete=models.PROTECT, related_name="records", verbose_name="action"
     )
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PLANNED)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[sane_date])
     start_time = models.TimeField("heure", null=True, blank=True)
     duration = duration_field("durée")
     duration_unit = duration_unit_field()
@@ -143,7 +144,7 @@ class EngagementCheck(models.Model):
     engagement = models.ForeignKey(
         TemplateEngagement, on_delete=models.PROTECT, related_name="checks", verbose_name="engagement"
     )
-    due_on = models.DateField("attendu pour le", null=True, blank=True)
+    due_on = models.DateField("attendu pour le", null=True, blank=True, validators=[sane_date])
     done_at = models.DateTimeField("fait le", null=True, blank=True)
     done_by = user_link("coché par")
     comment = models.TextField("commentaire", blank=True)

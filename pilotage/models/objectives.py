@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from conventions.models import FrameworkNode
 from core.school_years import school_year_label
+from core.values import PercentageValidator, is_percent, sane_date
 
 from .accompaniment import ScopedQuerySet
 from .common import user_link
@@ -124,6 +125,15 @@ class Indicator(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
+        if self.baseline_year and self.target_year and self.target_year <= self.baseline_year:
+            errors["target_year"] = "L'année de la cible doit suivre l'année de la valeur de départ."
+        if is_percent(self.unit):
+            for name in ("baseline", "target"):
+                if getattr(self, name) is not None and not 0 <= getattr(self, name) <= 100:
+                    errors[name] = PercentageValidator.message
+        if errors:
+            raise ValidationError(errors)
         if self.baseline is None or self.target is None:
             return
         if self.direction == self.Direction.RISE and self.target < self.baseline:
@@ -173,6 +183,11 @@ class IndicatorValue(models.Model):
     def __str__(self):
         return f"{self.indicator} {school_year_label(self.school_year)} : {self.value}"
 
+    def clean(self):
+        unit = self.indicator.unit if self.indicator_id else ""
+        if is_percent(unit) and self.value is not None and not 0 <= self.value <= 100:
+            raise ValidationError({"value": PercentageValidator.message})
+
     @property
     def school_year_label(self) -> str:
         return school_year_label(self.school_year)
@@ -190,7 +205,7 @@ class Evaluation(models.Model):
     school_year = models.PositiveSmallIntegerField(
         "année scolaire", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    held_on = models.DateField("réalisée le", null=True, blank=True)
+    held_on = models.DateField("réalisée le", null=True, blank=True, validators=[sane_date])
     comment = models.TextField("commentaire général", blank=True)
     created_by = user_link("encodée par")
 

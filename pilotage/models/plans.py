@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import School
 from core.school_years import school_year_of
+from core.values import is_sane_date, sane_date
 
 from .accompaniment import Accompaniment, ScopedQuerySet
 from .common import user_link
@@ -47,16 +48,21 @@ class Plan(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plans", verbose_name="école")
     state = models.CharField("état", max_length=12, choices=State.choices, default=State.DRAFTING)
     diagnosis = models.TextField("diagnostic (synthèse)", blank=True)
-    submitted_to_dco_on = models.DateField("remis au DCO le", null=True, blank=True)
-    dco_meeting_on = models.DateField("rencontre avec le DCO le", null=True, blank=True)
-    adjustment_requested_on = models.DateField("ajustements demandés le", null=True, blank=True)
+    submitted_to_dco_on = models.DateField("remis au DCO le", null=True, blank=True, validators=[sane_date])
+    dco_meeting_on = models.DateField(
+        "rencontre avec le DCO le", null=True, blank=True, validators=[sane_date]
+    )
+    adjustment_requested_on = models.DateField(
+        "ajustements demandés le", null=True, blank=True, validators=[sane_date]
+    )
     dco_comment = models.TextField("recommandations du DCO", blank=True)
-    accepted_on = models.DateField("accepté le", null=True, blank=True)
+    accepted_on = models.DateField("accepté le", null=True, blank=True, validators=[sane_date])
     contract_start = models.DateField(
         "début du contrat d'objectifs",
         null=True,
         blank=True,
         help_text="En général le 1er septembre qui suit l'acceptation.",
+        validators=[sane_date],
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     updated_by = user_link("modifié par")
@@ -98,7 +104,7 @@ class Plan(models.Model):
             return self.contract_start
         if self.accepted_on:
             year = self.accepted_on.year if self.accepted_on.month < 9 else self.accepted_on.year + 1
-            return date(year, 9, 1)
+            return date(min(year, date.max.year), 9, 1)
         return None
 
     @property
@@ -117,7 +123,8 @@ class Plan(models.Model):
         if self.dco_meeting_on and self.state != self.State.ACCEPTED:
             result.append(Deadline("dco_meeting", "Rencontre avec le DCO", self.dco_meeting_on, self.pk))
         start = self.contract_start_or_default
-        if start and self.state == self.State.ACCEPTED:
+        # A start stored outside 1990–2100 (before the validators) has no deadlines to show.
+        if start and is_sane_date(start) and self.state == self.State.ACCEPTED:
             first = school_year_of(start)
             for year in range(1, 7):
                 end_of_year = date(first + year, 6, 30)
@@ -151,8 +158,8 @@ class ReminderSent(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminders", verbose_name="plan")
     kind = models.CharField("échéance", max_length=40)
-    due_on = models.DateField("date de l'échéance")
-    sent_on = models.DateField("envoyé le")
+    due_on = models.DateField("date de l'échéance", validators=[sane_date])
+    sent_on = models.DateField("envoyé le", validators=[sane_date])
     recipients = models.TextField("destinataires", blank=True)
 
     class Meta:

@@ -30,6 +30,10 @@ CASES = {
     # Only the party that gave notice (here the federation) withdraws it; the PO answers in writing.
     "maintain": ([*SIGNED, "give_notice"], {"staff", "admin"}),
     "expire": (SIGNED, set()),
+    # Signatories sign and decline through their own link (tests/conventions/test_signatory_rights.py),
+    # never through the buttons of the convention.
+    "sign": ([*TO_REVIEW, "approve", "send_for_signature"], set()),
+    "decline": ([*TO_REVIEW, "approve", "send_for_signature"], set()),
 }
 
 

@@ -2,8 +2,8 @@
 
 An assignment outlives the adviser's role on purpose (kept, flagged): it records who followed
 the school, grants nothing by itself (every rule also asks for the adviser role in the
-accompaniment's federation, and an active account), and comes back to life if the role is given
-back by mistake undone. Staff see it in « À réassigner » until they choose other advisers."""
+accompaniment's federation, and an active account), and counts again if the role is given
+back (a removal undone). Staff see it in « À réassigner » until they choose other advisers."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 

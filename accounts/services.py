@@ -1,6 +1,8 @@
 """The verbs of the accounts app: inviting people and accepting invitations, making and revoking
 personal API tokens."""
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -111,10 +113,26 @@ def _check_usable(invitation: Invitation | None) -> None:
         raise ValidationError(invitation.problem)
     # The inviter may have lost the right to invite since: the invitation falls with it.
     inviter = invitation.invited_by
-    if inviter is None or invitation.role not in invitable_roles(inviter, invitation.organisation):
+    if (
+        inviter is None
+        or not inviter.is_active
+        or invitation.role not in invitable_roles(inviter, invitation.organisation)
+    ):
         raise ValidationError(
             "Cette invitation n'est plus valable : la personne qui l'a envoyée ne peut plus inviter à ce rôle."
         )
+
+
+def end_sessions_of(user: User) -> int:
+    """Log the user out everywhere at once (after the account is deactivated): every session
+    stored for them is deleted. Returns how many there were."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 def detach_schools_from_former_federations(organising_authority: OrganisingAuthority) -> int:

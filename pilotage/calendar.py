@@ -1,4 +1,6 @@
-"""An adviser's planned actions as an iCalendar feed, for their calendar application."""
+"""An adviser's planned actions as an iCalendar feed, for their calendar application. A cancelled
+action stays in the feed as STATUS:CANCELLED (RFC 5545), so that calendar clients remove it from
+the agenda instead of keeping a stale copy of an event that merely vanished."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -44,7 +46,11 @@ def calendar_of(user: User) -> bytes:
         else:
             event.add("dtstart", action.date)
             event.add("dtend", day_after(action.date))
-        event.add("summary", f"{action.action_type.title} — {action.school.name}")
+        cancelled = action.status == ActionRecord.Status.CANCELLED
+        title = f"{action.action_type.title} — {action.school.name}"
+        event.add("summary", f"Annulée : {title}" if cancelled else title)
+        # A change of status is a new revision of the event for the clients that cached it.
+        event.add("sequence", 1 if cancelled else 0)
         event.add("location", action.location or action.school.address)
         description = [
             f"École : {action.school.name} (FASE {action.school.fase}), {action.school.organising_authority.name}",
@@ -55,7 +61,10 @@ def calendar_of(user: User) -> bytes:
         if action.participants:
             description.append(f"Participants : {action.participants}")
         event.add("description", "\n".join(description))
-        event.add("status", "TENTATIVE" if action.date < today else "CONFIRMED")
+        if cancelled:
+            event.add("status", "CANCELLED")
+        else:
+            event.add("status", "TENTATIVE" if action.date < today else "CONFIRMED")
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

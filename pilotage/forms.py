@@ -267,9 +267,10 @@ class AdvisersForm(forms.Form):
     def __init__(self, *args, accompaniment: Accompaniment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["advisers"].queryset = User.objects.filter(
+            is_active=True,
             pk__in=Membership.objects.filter(
                 role=Role.FPO_ADVISER, federation=accompaniment.federation_id
-            ).values("user")
+            ).values("user"),
         ).order_by("last_name", "first_name")
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import actions, calendar, engagements, journal, notes, plan, school
+from .views import actions, calendar, engagements, journal, notes, plan, reassign, school
 
 urlpatterns = [
     path("ecoles/<int:fase>/", school.school_detail, name="school_detail"),
@@ -54,7 +54,9 @@ urlpatterns = [
         name="pilotage_engagement_untick",
     ),
     path("pilotage/accompagnements/<int:pk>/notes/", notes.note_add, name="pilotage_note_add"),
+    path("pilotage/a-reassigner/", reassign.to_reassign, name="pilotage_reassign"),
     path("pilotage/calendrier/", calendar.calendar, name="pilotage_calendar"),
+    path("pilotage/calendrier/revoquer/", calendar.calendar_revoke, name="pilotage_calendar_revoke"),
     path("calendrier/<str:token>.ics", calendar.calendar_feed, name="pilotage_calendar_feed"),
     path("journal/", journal.journal_list, name="journal"),
     path("", include("pilotage.dashboards.urls")),

@@ -204,6 +204,10 @@ MATRIX.update(
         "pilotage_calendar": Expect(
             anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200
         ),
+        "pilotage_calendar_revoke": Expect(
+            anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200
+        ),
+        "pilotage_reassign": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
         # The calendar's private address: its token is the key, no login.
         "pilotage_calendar_feed": public,
     }

@@ -9,6 +9,7 @@ moment give one signature, and the other a French message."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..emails import send_signed_convention_email, send_transition_email
@@ -16,6 +17,7 @@ from ..models import (
     Convention,
     ConventionDocument,
     ConventionSignatory,
+    Party,
     Signature,
     SignatureRequest,
 )
@@ -79,9 +81,42 @@ def _check_usable(request: SignatureRequest) -> None:
         raise SigningRefused(NOT_SIGNING.format(state=request.convention.get_state_display().lower()))
 
 
+SIGNER_LEFT = (
+    "Ce lien de signature n'est plus valable : {name} n'a plus de rôle dans {organisation} "
+    "ou son compte a été désactivé. Rien n'a été signé ; la fédération désignera un autre signataire."
+)
+
+
+def _party_organisations(signatory: ConventionSignatory) -> Q:
+    """The memberships that make someone part of the signatory's side of the convention."""
+    convention = signatory.convention
+    return {
+        Party.FPO: Q(federation=convention.federation_id),
+        Party.PO: Q(organising_authority=convention.organising_authority_id),
+        Party.SCHOOL: Q(school__in=convention.schools.values("pk")),
+        Party.CENTRE: Q(guidance_centre=convention.guidance_centre_id),
+    }[signatory.party]
+
+
+def _party_name(signatory: ConventionSignatory) -> str:
+    convention = signatory.convention
+    organisation = {
+        Party.FPO: convention.federation,
+        Party.PO: convention.organising_authority,
+        Party.SCHOOL: convention.schools.first(),
+        Party.CENTRE: convention.guidance_centre,
+    }[signatory.party]
+    return str(organisation) if organisation else "son organisation"
+
+
 def check_signer(signatory: ConventionSignatory, user) -> None:
-    """Only the signatory's own account may use their link."""
+    """Only the signatory's own account may use their link, and only while that account is
+    active and still holds a role in the signatory's side (access ends with the role)."""
     if is_signatory(user, signatory):
+        if not user.is_active or not user.memberships.filter(_party_organisations(signatory)).exists():
+            raise PermissionDenied(
+                SIGNER_LEFT.format(name=signatory.display_name, organisation=_party_name(signatory))
+            )
         return
     raise PermissionDenied(
         f"Ce lien de signature est destiné à {signatory.display_name} : connectez-vous avec son compte "

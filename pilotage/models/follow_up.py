@@ -32,8 +32,12 @@ class ActionRecordQuerySet(ScopedQuerySet):
         return self.filter(status=ActionRecord.Status.HELD)
 
     def for_calendar_of(self, user):
-        """The planned actions an adviser leads or that concern the schools assigned to them."""
-        return self.planned().filter(
+        """The planned and cancelled actions an adviser leads or that concern the schools assigned
+        to them, in the federations where they still work (a role ended takes its schools away)."""
+        return self.filter(
+            status__in=[ActionRecord.Status.PLANNED, ActionRecord.Status.CANCELLED],
+            accompaniment__federation__in=membership_ids(user, "federation", FPO_ROLES),
+        ).filter(
             Q(adviser=user)
             | Q(accompaniment__in=AdviserAssignment.objects.filter(adviser=user).values("accompaniment"))
         )

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from pilotage.emails import send_deadline_reminder
-from pilotage.models import AdviserAssignment, Plan, ReminderSent
+from pilotage.models import Plan, ReminderSent
+from pilotage.services.advisers import current_assignments
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,11 @@ def recipients_of(plans: list[Plan]) -> dict[int, list[str]]:
             (
                 by_po.setdefault(po, []) if role == Role.PO_REFERENT else by_school.setdefault(school, [])
             ).append(email)
-    for accompaniment, email in AdviserAssignment.objects.filter(
-        accompaniment__in={p.accompaniment_id for p in plans}, adviser__is_active=True
-    ).values_list("accompaniment", "adviser__email"):
+    for accompaniment, email in (
+        current_assignments()
+        .filter(accompaniment__in={p.accompaniment_id for p in plans})
+        .values_list("accompaniment", "adviser__email")
+    ):
         by_accompaniment.setdefault(accompaniment, []).append(email)
     return {
         plan.pk: sorted(

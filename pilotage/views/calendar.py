@@ -9,9 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from pilotage.calendar import calendar_of
 from pilotage.models import CalendarFeed
-from pilotage.services.calendar import calendar_feed_of
+from pilotage.services.calendar import calendar_feed_of, may_have_calendar, revoke_calendar_feed
 
 from .common import GET_POST
+
+FEED_ENDED = (
+    "Ce calendrier n'est plus disponible : le compte de son titulaire a été désactivé "
+    "ou son rôle dans la fédération a pris fin."
+)
 
 
 @permission_required("pilotage.have_calendar", raise_exception=True)
@@ -29,10 +34,27 @@ def calendar(request):
     return render(request, "pilotage/calendar.html", {"feed": feed, "url": url})
 
 
+@permission_required("pilotage.have_calendar", raise_exception=True)
+@GET_POST
+def calendar_revoke(request):
+    """Revoke the private address outright, after a confirmation page."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        if revoke_calendar_feed(user=request.user):
+            messages.success(
+                request,
+                "Adresse révoquée : l'ancien lien ne fonctionne plus. Vous pouvez en créer une nouvelle.",
+            )
+        return redirect("pilotage_calendar")
+    return render(request, "pilotage/calendar_revoke.html", {"feed": feed})
+
+
 @login_not_required
 @require_http_methods(["GET", "HEAD"])
 def calendar_feed(request, token: str):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not may_have_calendar(feed.user):
+        return HttpResponse(FEED_ENDED, status=410, content_type="text/plain; charset=utf-8")
     response = HttpResponse(calendar_of(feed.user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="pilotis.ics"'
     response["Cache-Control"] = "private, max-age=300"

@@ -130,6 +130,8 @@ MATRIX = {
     "template_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     # Anyone may check a PDF, without an account.
     "verify_document": public,
+    # What Pilotis keeps and who reads it: for everyone.
+    "data_protection": public,
     # Signatures: the evidence certificate is seen like the convention; a signing link only
     # works for its signatory's account (an unknown token here: 404 for everybody, no leak),
     # and its actions are POSTs only.

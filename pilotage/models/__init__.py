@@ -20,6 +20,8 @@ from .accompaniment import (
 from .advisers import AdviserProfile, CalendarFeed
 from .common import FPO_ROLES, add_months, add_years, user_link
 from .follow_up import (
+    NOTE_VISIBILITY_HELP,
+    READ_BY_ALL,
     ActionRecord,
     ActionRecordQuerySet,
     EngagementCheck,
@@ -90,6 +92,8 @@ __all__ = [
     "StepQuerySet",
     "Strategy",
     "accompaniment_visibility",
+    "NOTE_VISIBILITY_HELP",
+    "READ_BY_ALL",
     "add_months",
     "add_years",
     "duration_display",

@@ -7,12 +7,12 @@ from conventions.models import FrameworkNode
 from core.school_years import school_year_choices, school_year_of
 
 from .models import (
+    NOTE_VISIBILITY_HELP,
+    READ_BY_ALL,
     Accompaniment,
     ActionType,
     Evaluation,
     Indicator,
-    NOTE_VISIBILITY_HELP,
-    READ_BY_ALL,
     Note,
     ObjectiveStatus,
     Plan,

@@ -48,6 +48,16 @@ def _cooperation_actors(user, convention: Convention) -> set[Actor]:
     return actors
 
 
+def may_start_cooperation(user, school) -> bool:
+    """The school takes the initiative of its cooperation agreement: its PO's référent."""
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, role=Role.PO_REFERENT, organising_authority=school.organising_authority_id
+        ).exists()
+    )
+
+
 def parties_for(actors) -> set[Party]:
     """The parties these actors speak for in a termination: the federation, or the PO."""
     return {Party.FPO if actor == Actor.FPO else Party.PO for actor in actors}

@@ -22,7 +22,13 @@ from ..models import (
     State,
 )
 from ..rendering import plain_text
-from ..rules import can_amend, can_edit_fpo_part, can_edit_po_part, can_manage_conventions
+from ..rules import (
+    can_amend,
+    can_edit_fpo_part,
+    can_edit_po_part,
+    can_manage_conventions,
+    may_start_cooperation,
+)
 
 STALE_MESSAGE = (
     "Quelqu'un d'autre a modifié cette convention pendant que vous la complétiez. Vos saisies sont "
@@ -187,10 +193,7 @@ def create_cooperation_agreement(
     if template.kind != ConventionTemplate.Kind.CENTRE_SCHOOL:
         raise ValidationError("Ce modèle n'est pas une convention de collaboration centre – école.")
     po = school.organising_authority
-    if not (
-        by.is_superuser
-        or Membership.objects.filter(user=by, role=Role.PO_REFERENT, organising_authority=po).exists()
-    ):
+    if not may_start_cooperation(by, school):
         raise PermissionDenied("Seul le référent du PO de l'école prend l'initiative de cette convention.")
     if school.federation_id is None:
         raise ValidationError(

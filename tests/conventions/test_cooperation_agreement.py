@@ -126,3 +126,34 @@ def test_the_whole_journey_to_the_signatures(client, side_a, agreement_world):
 
     assert convention.state == State.SIGNED
     assert convention.signatures.count() == 2
+
+
+def test_the_referent_creates_it_from_the_form(client, side_a, agreement_world):
+    template, centre, _ = agreement_world
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    url = reverse("cooperation_create", args=[side_a.school.fase])
+
+    assert "Convention de collaboration centre – école" in text_of(client.get(url))
+    empty = client.post(url, {"centre": "", "start_date": ""})
+    tampered = client.post(url, {"centre": "999999", "start_date": ""})
+    response = client.post(url, {"centre": centre.pk, "start_date": "2026-09-01"})
+
+    assert "Choisissez le centre avec lequel l'école coopère." in text_of(empty)
+    assert "Choisissez un centre de la liste." in text_of(tampered)
+    convention = centre.conventions.get()
+    assert response.status_code == 302 and response.headers["Location"] == convention.get_absolute_url()
+    assert convention.state == State.TO_COMPLETE and convention.start_date == date(2026, 9, 1)
+    again = client.post(url, {"centre": centre.pk, "start_date": ""})
+    assert f"déjà une convention de collaboration avec {centre} : {convention.reference}" in text_of(again)
+    assert centre.conventions.count() == 1
+
+
+def test_other_roles_may_not_start_it(client, side_a, agreement_world):
+    client.force_login(side_a.users[Role.SCHOOL_DIRECTION])
+
+    response = client.post(
+        reverse("cooperation_create", args=[side_a.school.fase]), {"centre": agreement_world[1].pk}
+    )
+
+    assert response.status_code == 403
+    assert not agreement_world[1].conventions.exists()

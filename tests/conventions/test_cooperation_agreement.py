@@ -157,3 +157,11 @@ def test_other_roles_may_not_start_it(client, side_a, agreement_world):
 
     assert response.status_code == 403
     assert not agreement_world[1].conventions.exists()
+
+
+def test_the_school_page_offers_it_to_the_referent_only(client, side_a):
+    link = "Préparer la convention de collaboration avec un centre"
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    assert link in text_of(client.get(side_a.school.get_absolute_url()))
+    client.force_login(side_a.users[Role.SCHOOL_DIRECTION])
+    assert link not in text_of(client.get(side_a.school.get_absolute_url()))

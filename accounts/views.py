@@ -15,6 +15,13 @@ from .models import ApiToken, Federation, Invitation, OrganisingAuthority, Role,
 SCHOOLS_PER_PAGE = 25
 
 
+@login_not_required
+@require_http_methods(["GET"])
+def data_protection(request):
+    """What Pilotis keeps, why, who reads it and for how long: for everyone, without an account."""
+    return render(request, "accounts/data_protection.html")
+
+
 def home(request):
     """What this user can reach, organisation by organisation."""
     user = request.user

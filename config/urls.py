@@ -20,6 +20,7 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
     path("", include("conventions.urls")),
     path("", include("pilotage.urls")),
+    path("protection-des-donnees/", accounts_views.data_protection, name="data_protection"),
     path("verifier/", verification_views.verify_document, name="verify_document"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),

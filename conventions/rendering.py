@@ -56,6 +56,7 @@ def placeholder_values(convention: Convention) -> dict[str, str | SafeString]:
     federation = convention.federation
     schools = list(convention.schools.all())
     school = schools[0] if len(schools) == 1 else None
+    centre = convention.guidance_centre
     signatories = list(convention.signatories.all())
     by_party = {party: [s for s in signatories if s.party == party] for party in Party.values}
     contacts = list(convention.contacts.all())
@@ -67,6 +68,9 @@ def placeholder_values(convention: Convention) -> dict[str, str | SafeString]:
         "school_name": school.name if school else MISSING,
         "school_address": school.address or MISSING if school else MISSING,
         "fase": str(school.fase) if school else MISSING,
+        "centre_name": centre.name if centre else MISSING,
+        "centre_address": centre.address or MISSING if centre else MISSING,
+        "centre_signatories": _join_people(by_party[Party.CENTRE]),
         "schools_list": format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{} (FASE {})</li>", ((s.name, s.fase) for s in schools))
         )

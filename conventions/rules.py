@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from accounts.models import Federation, Membership, Role
 
-from .models import Convention, Party, State, TerminationNotice
+from .models import Convention, ConventionTemplate, Party, State, TerminationNotice
 from .workflow import EDITABLE_STATES, TRANSITIONS, Actor, Transition, available
 
 
@@ -15,6 +15,8 @@ def actors_for(user, convention: Convention) -> set[Actor]:
         return set()
     if user.is_superuser:
         return {Actor.FPO}
+    if convention.template.kind == ConventionTemplate.Kind.CENTRE_SCHOOL:
+        return _cooperation_actors(user, convention)
     roles = set(
         Membership.objects.filter(user=user)
         .filter(
@@ -44,6 +46,35 @@ def may_act_as_signatory(user, signatory, name: str) -> bool:
         Actor.SIGNATORY in transition.actors
         and signatory.convention.state in transition.sources
         and is_signatory(user, signatory)
+    )
+
+
+def _cooperation_actors(user, convention: Convention) -> set[Actor]:
+    """A centre–school cooperation agreement has no federation among its parties: the school
+    takes the initiative (decree of 27 April 2018, art. 14, § 1er), so its PO's référent prepares
+    and completes it (the PO side), and the centre's people review, freeze and send it for
+    signature (the other side, in the federation's place in the workflow table)."""
+    memberships = Membership.objects.filter(user=user)
+    actors = set()
+    if memberships.filter(
+        role=Role.PO_REFERENT, organising_authority=convention.organising_authority_id
+    ).exists():
+        actors.add(Actor.PO)
+    if (
+        convention.guidance_centre_id
+        and memberships.filter(guidance_centre=convention.guidance_centre_id).exists()
+    ):
+        actors.add(Actor.FPO)
+    return actors
+
+
+def may_start_cooperation(user, school) -> bool:
+    """The school takes the initiative of its cooperation agreement: its PO's référent."""
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, role=Role.PO_REFERENT, organising_authority=school.organising_authority_id
+        ).exists()
     )
 
 

@@ -5,6 +5,9 @@ from .views import bulk, conventions, editing, frameworks, signatures, workflow
 urlpatterns = [
     path("conventions/", conventions.convention_list, name="convention_list"),
     path("conventions/nouvelle/", bulk.convention_create, name="convention_create"),
+    path(
+        "ecoles/<int:fase>/collaboration-centre/", conventions.cooperation_create, name="cooperation_create"
+    ),
     path("conventions/import/", bulk.convention_import, name="convention_import"),
     path("conventions/creations/<int:pk>/", bulk.bulk_creation, name="bulk_creation"),
     path("conventions/<str:reference>/", conventions.convention_detail, name="convention_detail"),

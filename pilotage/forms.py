@@ -11,6 +11,8 @@ from core.school_years import school_year_choices, school_year_of
 from core.values import SaneDateField
 
 from .models import (
+    NOTE_VISIBILITY_HELP,
+    READ_BY_ALL,
     Accompaniment,
     ActionType,
     Evaluation,
@@ -85,7 +87,7 @@ class ActionHeldForm(forms.Form):
     participant_count = forms.IntegerField(
         label="Nombre de participants", required=False, min_value=0, max_value=2000
     )
-    note = forms.CharField(label="Note", required=False, widget=textarea())
+    note = forms.CharField(label="Note", required=False, widget=textarea(), help_text=READ_BY_ALL)
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -101,6 +103,7 @@ class ActionCancelForm(forms.Form):
     reason = forms.CharField(
         label="Motif de l'annulation",
         widget=textarea(),
+        help_text=READ_BY_ALL,
         error_messages={"required": "Indiquez le motif de l'annulation."},
     )
 
@@ -454,6 +457,7 @@ class NoteForm(forms.Form):
         choices=Note.Visibility.choices,
         initial=Note.Visibility.PRIVATE,
         widget=forms.RadioSelect,
+        help_text=NOTE_VISIBILITY_HELP,
     )
 
 

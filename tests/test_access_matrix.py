@@ -108,6 +108,13 @@ MATRIX = {
     # Conventions: a convention of A is seen by every role of A (its school is covered), by
     # nobody of B; federation staff manage them.
     "convention_list": private,
+    # The school's PO référent takes the initiative of its cooperation agreement with a centre.
+    "cooperation_create": Expect(
+        anonymous=LOGIN_REQUIRED,
+        own={role: 200 if role == Role.PO_REFERENT else 403 for role in ROLES},
+        other=404,
+        admin=200,
+    ),
     "convention_create": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
     "convention_import": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
     # A batch is seen only by the person who launched it (staff of A here), and administrators.
@@ -130,6 +137,8 @@ MATRIX = {
     "template_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     # Anyone may check a PDF, without an account.
     "verify_document": public,
+    # What Pilotis keeps and who reads it: for everyone.
+    "data_protection": public,
     # Signatures: the evidence certificate is seen like the convention; a signing link only
     # works for its signatory's account (an unknown token here: 404 for everybody, no leak),
     # and its actions are POSTs only.
@@ -367,6 +376,7 @@ def _sample_url(name, world):
     side_a = world["A"]
     kwargs = {
         "school_detail": {"fase": side_a.school.fase},
+        "cooperation_create": {"fase": side_a.school.fase},
         "invitation_accept": {"token": world["token"]},
         "account_confirm_email": {"key": "cle-inconnue"},
         "account_reset_password_from_key": {"uidb36": "zz", "key": "cle-inconnue"},

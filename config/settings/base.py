@@ -25,8 +25,9 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # Their French names in the admin (config/apps.py).
+    "config.apps.PilotisAccountConfig",
+    "config.apps.PilotisMFAConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -34,7 +35,7 @@ THIRD_PARTY_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.PilotisTasksConfig",
     "import_export",
     # Its Swagger UI from its own static files (no CDN).
     "ninja",

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.models import OrganisingAuthority, School
+from accounts.models import GuidanceCentre, OrganisingAuthority, School
 from core.values import SaneDateField
 
 from ..models import Convention, ConventionSignatory, ConventionTemplate, State
@@ -220,3 +220,18 @@ class ImportConventionsForm(forms.Form):
 
 class FrameworkSearchForm(forms.Form):
     q = forms.CharField(label="Rechercher dans le référentiel", required=False, max_length=100)
+
+
+class CooperationForm(forms.Form):
+    """The school's initiative: which centre it cooperates with, from when."""
+
+    centre = forms.ModelChoiceField(
+        label="Centre",
+        queryset=GuidanceCentre.objects.order_by("name"),
+        empty_label="— Choisissez —",
+        error_messages={
+            "required": "Choisissez le centre avec lequel l'école coopère.",
+            "invalid_choice": "Choisissez un centre de la liste.",
+        },
+    )
+    start_date = forms.DateField(label="Prise de cours", required=False, widget=DATE_INPUT)

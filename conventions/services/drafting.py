@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Membership, OrganisingAuthority, Role, School, User
+from accounts.models import GuidanceCentre, Membership, OrganisingAuthority, Role, School, User
 
 from ..models import (
     Convention,
@@ -23,7 +23,13 @@ from ..models import (
     State,
 )
 from ..rendering import plain_text
-from ..rules import can_amend, can_edit_fpo_part, can_edit_po_part, can_manage_conventions
+from ..rules import (
+    can_amend,
+    can_edit_fpo_part,
+    can_edit_po_part,
+    can_manage_conventions,
+    may_start_cooperation,
+)
 
 STALE_MESSAGE = (
     "Quelqu'un d'autre a modifié cette convention pendant que vous la complétiez. Vos saisies sont "
@@ -173,6 +179,66 @@ def create_convention(
             )
         bulk_create_with_history(rows, ConventionSignatory, default_user=by)
         record_transition(convention, name="create", from_state="", to_state=State.DRAFT, by=by, comment="")
+    return convention
+
+
+def create_cooperation_agreement(
+    *,
+    template: ConventionTemplate,
+    school: School,
+    centre: GuidanceCentre,
+    by: User,
+    start_date: date | None = None,
+) -> Convention:
+    """A centre–school cooperation agreement. The school takes the initiative (decree of 27 April
+    2018, art. 14, § 1er): its PO's référent creates it, already « à compléter par le PO », and the
+    centre reviews and freezes it. It belongs to no federation: it is numbered in the school's."""
+    if template.kind != ConventionTemplate.Kind.CENTRE_SCHOOL:
+        raise ValidationError("Ce modèle n'est pas une convention de collaboration centre – école.")
+    po = school.organising_authority
+    if not may_start_cooperation(by, school):
+        raise PermissionDenied("Seul le référent du PO de l'école prend l'initiative de cette convention.")
+    if school.federation_id is None:
+        raise ValidationError(
+            f"{school} n'est affiliée à aucune fédération : elle ne peut pas être numérotée."
+        )
+    standing = (
+        Convention.objects.filter(template__kind=template.kind, schools=school, guidance_centre=centre)
+        .exclude(state__in=ENDED_STATES)
+        .first()
+    )
+    if standing:
+        raise ValidationError(
+            f"{school} a déjà une convention de collaboration avec {centre} : {standing.reference} "
+            f"({standing.get_state_display().lower()})."
+        )
+    with transaction.atomic():
+        convention = Convention(
+            reference=next_reference(school.federation, timezone.localdate().year),
+            template=template,
+            federation=school.federation,
+            organising_authority=po,
+            guidance_centre=centre,
+            start_date=start_date,
+            state=State.TO_COMPLETE,
+            created_by=by,
+        )
+        convention.full_clean()
+        convention.save()
+        convention.schools.set([school])
+        ConventionSignatory.objects.bulk_create(
+            ConventionSignatory(
+                convention=convention,
+                party=slot.party,
+                step=slot.step,
+                position=position,
+                function=slot.function,
+            )
+            for position, slot in enumerate(template.signatories.all())
+        )
+        record_transition(
+            convention, name="create", from_state="", to_state=State.TO_COMPLETE, by=by, comment=""
+        )
     return convention
 
 

@@ -3,16 +3,20 @@ files and stored documents."""
 
 import difflib
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
+from accounts.models import School
 from accounts.rules import can_read_audit_trail
 from core.exports import EXPORT_FORMATS
 
 from ..exports import export_response
-from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm, ConventionFilterForm
-from ..models import Convention
+from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm, ConventionFilterForm, CooperationForm
+from ..models import Convention, ConventionTemplate
 from ..rendering import document_context, text_version
 from ..rules import (
     actors_for,
@@ -22,8 +26,10 @@ from ..rules import (
     can_edit_po_part,
     can_manage_conventions,
     may_answer_notice,
+    may_start_cooperation,
     open_notice,
 )
+from ..services import drafting
 from ..services.documents import convention_file
 from ..signatures import rounds
 
@@ -135,3 +141,33 @@ def document_download(request, reference, revision: int):
     response = HttpResponse(bytes(document.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{convention.reference}-r{revision}.pdf"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def cooperation_create(request, fase: int):
+    """The school's PO référent starts its cooperation agreement with a centre."""
+    school = get_object_or_404(School.objects.visible_to(request.user), fase=fase)
+    if not may_start_cooperation(request.user, school):
+        raise PermissionDenied
+    template = ConventionTemplate.objects.current().filter(kind=ConventionTemplate.Kind.CENTRE_SCHOOL).first()
+    form = CooperationForm(request.POST or None)
+    if request.method == "POST" and template is not None and form.is_valid():
+        try:
+            convention = drafting.create_cooperation_agreement(
+                template=template,
+                school=school,
+                centre=form.cleaned_data["centre"],
+                by=request.user,
+                start_date=form.cleaned_data["start_date"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Convention {convention.reference} créée : complétez-la puis soumettez-la au centre.",
+            )
+            return redirect(convention)
+    return render(
+        request, "conventions/cooperation_form.html", {"school": school, "template": template, "form": form}
+    )

@@ -21,6 +21,8 @@ from .advisers import AdviserProfile, CalendarFeed
 from .common import FPO_ROLES, add_months, add_years, user_link
 from .corrections import ActionCorrection, EngagementUntick
 from .follow_up import (
+    NOTE_VISIBILITY_HELP,
+    READ_BY_ALL,
     ActionRecord,
     ActionRecordQuerySet,
     EngagementCheck,
@@ -93,6 +95,8 @@ __all__ = [
     "StepQuerySet",
     "Strategy",
     "accompaniment_visibility",
+    "NOTE_VISIBILITY_HELP",
+    "READ_BY_ALL",
     "add_months",
     "add_years",
     "duration_display",

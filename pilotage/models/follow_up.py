@@ -208,10 +208,21 @@ class NoteQuerySet(ScopedQuerySet):
         return membership_ids(user, "federation", FPO_ROLES)
 
 
+# Who reads what is written about an accompaniment, as the forms say it. Everyone who reaches the
+# accompaniment (`accompaniment_visibility`) reads its actions and shared notes: the federation's
+# people, the PO's people and the school's direction and DCO; private notes stay with the
+# federation's coordination and advisers (`NoteQuerySet`).
+READ_BY_ALL = "Visible par la fédération, le PO (référent et signataires), la direction et le DCO de l'école."
+NOTE_VISIBILITY_HELP = (
+    "Une note privée n'est lue que par la coordination et les conseillers de la fédération ; une note "
+    "partagée l'est aussi par le PO (référent et signataires), la direction et le DCO de l'école."
+)
+
+
 class Note(models.Model):
     class Visibility(models.TextChoices):
         PRIVATE = "private", "Privée (fédération seulement)"
-        SHARED = "shared", "Partagée (avec le PO et la direction)"
+        SHARED = "shared", "Partagée (avec le PO, la direction et le DCO)"
 
     accompaniment = models.ForeignKey(
         Accompaniment, on_delete=models.CASCADE, related_name="notes", verbose_name="accompagnement"

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Membership, School
+from conventions.rules import may_start_cooperation
 from pilotage.forms import AdvisersForm, StepForm
 from pilotage.school_page import current_accompaniment, startable_conventions
 from pilotage.services.accompaniment import assign_advisers, move_to_step, start_accompaniments
@@ -31,7 +32,11 @@ def school_detail(request, fase: int):
     people = (
         Membership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
     )
-    context = {"school": school, "people": people}
+    context = {
+        "school": school,
+        "people": people,
+        "starts_cooperation": may_start_cooperation(request.user, school),
+    }
     accompaniment = current_accompaniment(request.user, school)
     if accompaniment is None:
         context.update(pilotage=None, pilotage_can_start=startable_conventions(request.user, school).exists())

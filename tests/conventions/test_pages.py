@@ -234,5 +234,5 @@ def test_framework_and_template_pages(client, side_a):
     assert "Stratégie" in page or "stratégie" in page
     detail = client.get("/referentiels/cpeons-annexe-1/v1/", {"q": "intervision"})
     assert "résultat" in text_of(detail) and "Objectif transversal 1" in text_of(detail)
-    public = text_of(client.get("/modeles/cooperation-centre-ecole/v1/"))
+    public = text_of(client.get("/modeles/cooperation-centre-ecole/v2/"))
     assert "Signataires requis" in public

@@ -18,6 +18,9 @@ ALLOWED_PLACEHOLDERS = {
     "school_name",
     "school_address",
     "fase",
+    "centre_name",
+    "centre_address",
+    "centre_signatories",
     "schools_list",
     "start_date",
     "end_date",
@@ -91,7 +94,8 @@ def template(request):
 def test_shape(template):
     assert set(template) == KEYS
     assert template["kind"] in {"po", "school", "centre_school"}
-    assert template["version"] == 1
+    # The cooperation agreement is at version 2: version 1 had no placeholder for the centre.
+    assert template["version"] == (2 if template["code"] == "cooperation-centre-ecole" else 1)
     assert template["title"] and template["parties"] and template["preamble"]
     for key in ("annex_sections_before", "annex_sections_after"):
         for section in template[key]:

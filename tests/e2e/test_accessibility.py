@@ -93,6 +93,7 @@ ACCOUNTS = [
             (f"/conventions/{CPEONS_BRUXELLES}/", f"Convention {CPEONS_BRUXELLES}"),
             (f"/conventions/{CECP_ADOLPHE_MAX}/", "Notifier la résiliation"),
             ("/verifier/", "Vérifier"),
+            ("/protection-des-donnees/", "Protection des données"),
         ),
     ),
     Account("f.hariche@pilotis.example", "Faouzia Hariche", "Signataire", ADOLPHE_MAX, search="primaire"),

@@ -140,8 +140,9 @@ def test_queries_stay_flat_as_the_school_fills_up(
             results={indicator.objective_id: ("met", ""), other.objective_id: ("not_met", "à revoir")},
         )
 
-    # 31, and one for the corrections of the actions, one for the engagements unticked.
-    response = queries_stay_flat(accompaniment_a.school.get_absolute_url(), grow=grow, at_most=33)
+    # 31, and one for the corrections of the actions, one for the engagements unticked, one for
+    # « may start a cooperation agreement ».
+    response = queries_stay_flat(accompaniment_a.school.get_absolute_url(), grow=grow, at_most=34)
     assert "note 7" in text_of(response)
 
 

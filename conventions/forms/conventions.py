@@ -234,4 +234,4 @@ class CooperationForm(forms.Form):
             "invalid_choice": "Choisissez un centre de la liste.",
         },
     )
-    start_date = forms.DateField(label="Prise de cours", required=False, widget=DATE_INPUT)
+    start_date = DateField(label="Prise de cours", required=False)

@@ -4,8 +4,6 @@ the same role of organisation B, and an administrator.
 A URL added to the URLconf without an entry here fails `test_every_url_is_in_the_matrix`,
 so that nobody ships a page whose access nobody has thought about."""
 
-from dataclasses import dataclass
-
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -16,46 +14,26 @@ from conventions.services import bulk
 from conventions.services.documents import store_document
 from core import jobs
 from pilotage.services import reports
+from tests.access_expectations import (
+    ADMIN,
+    ANONYMOUS,
+    ANY_ACCOUNT_PAGE,
+    LOGIN,
+    LOGIN_REQUIRED,
+    ROLES,
+    Expect,
+    account_page,
+    account_public,
+    private,
+    public,
+)
 from tests.accounts.factories import InvitationFactory
 from tests.conventions.factories import convention_for
 from tests.pilotage.factories import pilotage_sample_kwargs, pilotage_world
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS = "anonyme"
-ADMIN = "administrateur"
-ROLES = list(Role)
-LOGIN = "/comptes/login/"
 
-
-@dataclass(frozen=True)
-class Expect:
-    """What each kind of visitor gets. `own` is a role of the organisation the URL's object
-    belongs to (A), `other` the same role in organisation B."""
-
-    anonymous: object
-    own: dict | object
-    other: dict | object
-    admin: object
-
-    def for_visitor(self, who, side):
-        if who == ANONYMOUS:
-            return self.anonymous
-        if who == ADMIN:
-            return self.admin
-        expected = self.own if side == "A" else self.other
-        return expected[who] if isinstance(expected, dict) else expected
-
-
-LOGIN_REQUIRED = "redirection vers la connexion"
-ANY_ACCOUNT_PAGE = "page du compte (200 ou redirection dans /comptes/)"
-
-private = Expect(anonymous=LOGIN_REQUIRED, own=200, other=200, admin=200)
-public = Expect(anonymous=200, own=200, other=200, admin=200)
-account_page = Expect(
-    anonymous=LOGIN_REQUIRED, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE
-)
-account_public = Expect(anonymous=200, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE)
 # Pages about one's own authenticator: 404 where the user has none (only federation staff
 # and administrators have TOTP in this world).
 totp_owners = {role: ANY_ACCOUNT_PAGE if role == Role.FPO_STAFF else 404 for role in ROLES}

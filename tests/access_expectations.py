@@ -1,0 +1,40 @@
+"""What each kind of visitor of the access matrix gets: the vocabulary of its rows."""
+
+from dataclasses import dataclass
+
+from accounts.models import Role
+
+ANONYMOUS = "anonyme"
+ADMIN = "administrateur"
+ROLES = list(Role)
+LOGIN = "/comptes/login/"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What each kind of visitor gets. `own` is a role of the organisation the URL's object
+    belongs to (A), `other` the same role in organisation B."""
+
+    anonymous: object
+    own: dict | object
+    other: dict | object
+    admin: object
+
+    def for_visitor(self, who, side):
+        if who == ANONYMOUS:
+            return self.anonymous
+        if who == ADMIN:
+            return self.admin
+        expected = self.own if side == "A" else self.other
+        return expected[who] if isinstance(expected, dict) else expected
+
+
+LOGIN_REQUIRED = "redirection vers la connexion"
+ANY_ACCOUNT_PAGE = "page du compte (200 ou redirection dans /comptes/)"
+
+private = Expect(anonymous=LOGIN_REQUIRED, own=200, other=200, admin=200)
+public = Expect(anonymous=200, own=200, other=200, admin=200)
+account_page = Expect(
+    anonymous=LOGIN_REQUIRED, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE
+)
+account_public = Expect(anonymous=200, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE)

@@ -459,8 +459,8 @@ class JournalFilterForm(forms.Form):
     utilisateur = forms.ModelChoiceField(
         label="Modifié par", required=False, queryset=User.objects.none(), empty_label="Tout le monde"
     )
-    du = forms.DateField(label="Du", required=False, widget=DateInput())
-    au = forms.DateField(label="Au", required=False, widget=DateInput())
+    du = SaneDateField(label="Du", required=False, widget=DateInput())
+    au = SaneDateField(label="Au", required=False, widget=DateInput())
     convention = forms.CharField(required=False, widget=forms.HiddenInput())
     ecole = forms.IntegerField(required=False, widget=forms.HiddenInput())
 

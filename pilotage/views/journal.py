@@ -66,7 +66,8 @@ def journal_list(request):
     form = JournalFilterForm(request.GET or None, kinds=KIND_CHOICES, users=trail_users(request.user))
     filters = _filters(request, form)
     fmt = request.GET.get("format")
-    if fmt:
+    # Filters refused: the page says why, rather than exporting what was not asked for.
+    if fmt and (not form.is_bound or form.is_valid()):
         entries, _more = journal(request.user, filters, limit=None)
         return _export(entries, fmt)
     try:

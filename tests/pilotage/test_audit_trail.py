@@ -2,14 +2,16 @@
 journal with who, when, and the old and new values, to the federation's staff only."""
 
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from pilotage.models import ActionRecord
 from tests.pilotage.factories import ActionRecordFactory, objective_with_indicator
 from tests.utils import text_of
 
@@ -193,3 +195,23 @@ def test_the_list_makes_as_many_queries_for_many_changes(client, accompaniment_a
 
     response = queries_stay_flat(reverse("journal"), grow=grow, at_most=50)
     assert "Groupe 14 → Groupe 14 bis" in text_of(response)
+
+
+def test_an_absurd_date_in_the_filters_is_refused_in_french(client, staff_a):
+    client.force_login(staff_a)
+    for params in ({"du": "0001-01-01"}, {"du": "0001-01-01", "format": "csv"}):
+        response = client.get(reverse("journal"), params)
+        assert response.status_code == 200
+        assert "Saisissez une date entre le 01/01/1990 et le 31/12/2100" in text_of(response)
+
+
+def test_the_first_change_in_the_demo_shows_its_old_value(client, django_user_model):
+    call_command("load_demo", stdout=StringIO())
+    action = ActionRecord.objects.filter(status="planned").order_by("pk").first()
+    before = action.date
+    action.date = before + timedelta(days=1)
+    action.save()
+
+    client.force_login(django_user_model.objects.get(email="admin@pilotis.example"))
+    response = client.get(reverse("journal"), {"type": "action"})
+    assert f"{before:%d/%m/%Y} → {action.date:%d/%m/%Y}" in text_of(response)

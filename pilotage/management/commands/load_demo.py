@@ -1,4 +1,7 @@
+from io import StringIO
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -15,6 +18,9 @@ class Command(BaseCommand):
                 "chargé que si PILOTIS_DEMO=True (c'est le cas des réglages de développement)."
             )
         accounts, conventions = load_full_demo()
+        # The demo is written in bulk, past the audit trail's signals: record each object as it
+        # stands now, so that the first change made in the demo shows its old values.
+        call_command("populate_history", auto=True, stdout=StringIO())
         self.stdout.write(self.style.SUCCESS("Monde de démonstration chargé."))
         self.stdout.write(f"\n{len(conventions)} conventions de démonstration, dont :")
         for convention in conventions[:2]:

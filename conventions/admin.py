@@ -8,6 +8,8 @@ signatory's e-mail address or account, before they sign). The evidence log is re
 
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdminMixin, all_fields
+
 from .models import (
     Convention,
     ConventionContact,
@@ -25,26 +27,10 @@ from .models import (
 from .services.templates import is_published, publish_new_version
 
 
-def all_fields(model) -> list[str]:
-    return [field.name for field in model._meta.fields]
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return all_fields(self.model)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Frameworks ---------------------------------------------------------------------------
@@ -228,20 +214,8 @@ class ConventionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConventionEvent)
-class ConventionEventAdmin(admin.ModelAdmin):
+class ConventionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["convention", "sequence", "kind", "signatory", "actor_label", "at", "ip"]
     list_filter = ["kind"]
     search_fields = ["convention__reference", "actor_label"]
     list_select_related = ["convention", "signatory"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return all_fields(self.model)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

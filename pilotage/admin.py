@@ -4,6 +4,7 @@ once an administrator gives them access to the admin, edits its own catalogue of
 from django.contrib import admin
 
 from accounts.models import Federation
+from core.admin import ReadOnlyAdminMixin
 
 from .models import (
     Accompaniment,
@@ -101,7 +102,7 @@ class AdviserAssignmentInline(admin.TabularInline):
     raw_id_fields = ["adviser", "assigned_by"]
 
 
-class StepEntryInline(admin.TabularInline):
+class StepEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The history of steps, read-only: it is append-only, and moves go through the school's
     page (« Changer d'étape »), which keeps who, when, from, to and why."""
 
@@ -109,15 +110,6 @@ class StepEntryInline(admin.TabularInline):
     extra = 0
     fields = readonly_fields = ["entered_on", "from_step", "step", "reason", "entered_by", "recorded_at"]
     ordering = ["entered_on", "recorded_at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Accompaniment)
@@ -140,17 +132,8 @@ class ActionRecordAdmin(admin.ModelAdmin):
     list_select_related = ["school", "action_type", "adviser"]
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
+class AppendOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Corrections are kept as written: read in the admin, never added, changed or deleted there."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActionCorrection)

@@ -3,9 +3,7 @@ the role that fills it. Never a 500; where refused, the form says why in French;
 saved half-way (the rows the form touches are unchanged when it refuses)."""
 
 import pytest
-from django.apps import apps
-from django.forms import BaseForm, BaseFormSet
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Role
@@ -17,80 +15,9 @@ from tests.pilotage.factories import (
     objective_with_indicator,
 )
 
-from .corpus import CORPUS, NUL
+from .posting import EXAMPLES, VALUES, check_post
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
-EXAMPLES = settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    database=None,
-)
-VALUES = st.one_of(
-    st.text(max_size=40),
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
-    st.sampled_from(["", " ", "0", "-1", "31/12/9999", "0001-01-01", "2025-13-45", "1e309", "NaN", NUL]),
-    st.sampled_from(list(CORPUS.values())),
-    st.just("é" * 20_000),
-)
-ENGLISH = ("This field", "Enter a", "Ensure this", "Select a valid", "is not one of", "Null characters")
-WATCHED = [
-    ("pilotage", name)
-    for name in (
-        "ActionRecord",
-        "Note",
-        "SchoolObjective",
-        "Strategy",
-        "Indicator",
-        "IndicatorValue",
-        "Evaluation",
-        "StepEntry",
-        "Plan",
-        "EngagementCheck",
-        "AdviserAssignment",
-    )
-] + [
-    ("conventions", "Convention"),
-    ("conventions", "ConventionSignatory"),
-    ("accounts", "Invitation"),
-]
-
-
-def snapshot() -> dict:
-    return {name: list(apps.get_model(app, name).objects.order_by("pk").values()) for app, name in WATCHED}
-
-
-def form_errors(response) -> list[str]:
-    errors = []
-    for context in response.context or []:
-        for value in context.flatten().values():
-            forms = (
-                value.forms
-                if isinstance(value, BaseFormSet)
-                else [value]
-                if isinstance(value, BaseForm)
-                else []
-            )
-            for form in forms:
-                if form.is_bound and not form.is_valid():
-                    errors += [str(e) for field_errors in form.errors.values() for e in field_errors]
-            if isinstance(value, BaseFormSet) and value.is_bound:
-                errors += [str(e) for e in value.non_form_errors()]
-    return errors
-
-
-def check_post(client, url, data):
-    before = snapshot()
-    response = client.post(url, data, **HTMX)
-    assert response.status_code < 500, (url, data, response.status_code)
-    assert response.status_code not in (403, 404, 405), (url, response.status_code)
-    errors = form_errors(response)
-    if errors:
-        assert snapshot() == before, (url, "enregistré à moitié", data)
-        for error in errors:
-            assert not any(word in error for word in ENGLISH), error
-    return response
 
 
 @pytest.fixture

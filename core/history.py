@@ -57,10 +57,27 @@ def _raw(record, f):
     return getattr(record, f.attname)
 
 
+def _m2m_ids(record, f) -> frozenset:
+    """The ids a many-to-many field held in this version (kept by simple-history's m2m_fields)."""
+    return frozenset(
+        getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(record, f.name).all()
+    )
+
+
+def _m2m_changes(model, record, previous):
+    if previous is None or record.history_type == "-":
+        return []
+    return [
+        (f, old, new)
+        for f in getattr(record, "_history_m2m_fields", [])
+        if (old := _m2m_ids(previous, f)) != (new := _m2m_ids(record, f))
+    ]
+
+
 def _pending_changes(model, record, previous):
     """(field, old raw, new raw) for every field that differs; a creation lists what it set,
-    a deletion what was there."""
-    result = []
+    a deletion what was there. A many-to-many field's raw value is the set of ids it held."""
+    result = _m2m_changes(model, record, previous)
     for f in tracked_fields(model):
         new = _raw(record, f)
         if record.history_type == "-":
@@ -79,8 +96,10 @@ def _pending_changes(model, record, previous):
 
 
 def _display(f, value, labels) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == frozenset():
         return "—"
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(labels.get((f.related_model, v), f"#{v}") for v in value))
     if f.is_relation:
         return labels.get((f.related_model, value), f"#{value}")
     if f.choices:
@@ -109,7 +128,9 @@ def build_entries(rows) -> list[Entry]:
     wanted = defaultdict(set)
     for _row, changes in pending:
         for f, old, new in changes:
-            if f.is_relation:
+            if isinstance(old, frozenset):
+                wanted[f.related_model].update(old | new)
+            elif f.is_relation:
                 wanted[f.related_model].update(v for v in (old, new) if v is not None)
     labels = {}
     for related, ids in wanted.items():

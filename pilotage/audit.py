@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Federation, Invitation, Membership, OrganisingAuthority, School, User
-from conventions.models import Convention, ConventionSignatory
+from conventions.models import Convention, ConventionContact, ConventionSignatory
 from core.history import Entry, build_entries
 from core.school_years import school_year_label
 
@@ -61,6 +61,16 @@ KINDS = [
         None,
         ("convention",),
         lambda r: f"{r.convention.reference} — {r.function} : {r.full_name or '…'}",
+    ),
+    Kind(
+        "contact",
+        "Personne de contact",
+        ConventionContact,
+        "convention__federation",
+        "convention",
+        None,
+        ("convention",),
+        lambda r: f"{r.convention.reference} — {r.full_name}, {r.function}",
     ),
     Kind(
         "role",

@@ -11,6 +11,7 @@ from .conventions import (
     ReferenceCounter,
     State,
     TerminationNotice,
+    record_version,
 )
 from .evidence import AppendOnlyQuerySet, ConventionDocument, ConventionEvent, Signature, SignatureRequest
 from .frameworks import Framework, FrameworkNode, FrameworkVersion
@@ -29,6 +30,7 @@ from .templates import (
 )
 
 __all__ = [
+    "record_version",
     "FROZEN_STATES",
     "PLACEHOLDERS",
     "PLACEHOLDER_PATTERN",

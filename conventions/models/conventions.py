@@ -41,6 +41,17 @@ FROZEN_STATES = {
 }
 
 
+# The schools covered are kept with each version, so that the journal shows them change; kept
+# by name so that a conditional update() can record its version (`record_version`).
+CONVENTION_HISTORY = HistoricalRecords(excluded_fields=["lock_version", "updated_at"], m2m_fields=["schools"])
+
+
+def record_version(convention, *, by) -> None:
+    """The audit trail's version of `convention` as it now is, for a write that sent no signal."""
+    convention._history_user = by
+    CONVENTION_HISTORY.create_historical_record(convention, "~")
+
+
 class ConventionQuerySet(ScopedQuerySet):
     def visibility(self, user) -> Q:
         """A federation's people see its conventions; a PO's people, the PO's; a school's
@@ -118,7 +129,7 @@ class Convention(models.Model):
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = ConventionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["lock_version", "updated_at"])
+    history = CONVENTION_HISTORY
 
     class Meta:
         verbose_name = "convention"
@@ -224,6 +235,7 @@ class ConventionContact(models.Model):
     email = models.EmailField("adresse e-mail")
     phone = models.CharField("téléphone", max_length=30, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "personne de contact"

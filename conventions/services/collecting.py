@@ -265,7 +265,8 @@ def _keep_signature(
     )
     _used(request, when, signed=True)
     if by is not None and signatory.user_id is None:
-        ConventionSignatory.objects.filter(pk=signatory.pk).update(user=by)
+        signatory.user = by
+        signatory.save(update_fields=["user"])
     record_event(
         convention,
         kind=Kind.SIGNED if method == Signature.Method.PLATFORM else Kind.UPLOADED,

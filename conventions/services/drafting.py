@@ -21,6 +21,7 @@ from ..models import (
     Party,
     ReferenceCounter,
     State,
+    record_version,
 )
 from ..rendering import plain_text
 from ..rules import (
@@ -245,6 +246,22 @@ def create_cooperation_agreement(
 # --- The PO's part and the federation's part ----------------------------------------------
 
 
+def _replace_contacts(convention: Convention, rows: list[dict]) -> None:
+    """The contact persons become `rows`, in order: each one is updated in place, the extra ones
+    deleted one by one, so that the audit trail shows what changed rather than a new list."""
+    existing = list(convention.contacts.order_by("position", "pk"))
+    for position, row in enumerate(rows):
+        contact = existing[position] if position < len(existing) else ConventionContact(convention=convention)
+        wanted = {**row, "position": position}
+        if contact.pk and all(getattr(contact, name) == value for name, value in wanted.items()):
+            continue
+        for name, value in wanted.items():
+            setattr(contact, name, value)
+        contact.save()
+    for contact in existing[len(rows) :]:
+        contact.delete()
+
+
 def save_part(
     *,
     convention: Convention,
@@ -271,7 +288,7 @@ def save_part(
                 setattr(convention, name, value)
             convention.full_clean(exclude=["reference", "template", "federation", "organising_authority"])
             # The conditional update() above sends no signal: the audit trail is written here.
-            Convention.history.bulk_history_create([convention], update=True, default_user=by)
+            record_version(convention, by=by)
         if signatories is not None:
             editable = {Party.PO, Party.SCHOOL, Party.CENTRE} if po_side else {Party.FPO}
             for row in signatories:
@@ -287,10 +304,7 @@ def save_part(
                 signatory.full_clean()
                 signatory.save()
         if contacts is not None:
-            convention.contacts.all().delete()
-            ConventionContact.objects.bulk_create(
-                ConventionContact(convention=convention, position=i, **row) for i, row in enumerate(contacts)
-            )
+            _replace_contacts(convention, contacts)
         if schools is not None:
             check_parties(
                 template=convention.template,
@@ -388,12 +402,16 @@ def create_amendment(*, convention: Convention, by: User, ground: str) -> Conven
             ConventionSignatory,
             default_user=by,
         )
-        ConventionContact.objects.bulk_create(
-            ConventionContact(
-                convention=amendment,
-                **{f: getattr(c, f) for f in ("full_name", "function", "email", "phone", "position")},
-            )
-            for c in convention.contacts.all()
+        bulk_create_with_history(
+            [
+                ConventionContact(
+                    convention=amendment,
+                    **{f: getattr(c, f) for f in ("full_name", "function", "email", "phone", "position")},
+                )
+                for c in convention.contacts.all()
+            ],
+            ConventionContact,
+            default_user=by,
         )
         record = record_transition(
             amendment,

@@ -86,7 +86,7 @@ def test_schools_step_with_foreign_and_random_ids(client, side_a, side_b):
     @given(st.lists(values_or(side_a.school.pk, side_a.other_school.pk, side_b.school.pk), max_size=4))
     def post(schools):
         convention.refresh_from_db()
-        check_post(client, url, {"lock-lock_version": convention.lock_version, "schools": schools})
+        check_post(client, url, {"lock_version": convention.lock_version, "schools": schools})
         assert not convention.schools.filter(federation=side_b.federation).exists()
 
     post()

@@ -5,10 +5,19 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.conventions.factories import convention_for
+from conventions.models import ConventionTemplate
+from tests.accounts.factories import SchoolFactory
+from tests.conventions.factories import TemplateFactory, convention_for
+from tests.conventions.signatures.helpers import (  # noqa: F401 - fixture
+    links,
+    mails_at_once,
+    send_for_signature,
+    sign_through_page,
+)
 from tests.utils import text_of
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +130,47 @@ def test_an_invitation_and_the_membership_it_gives(
     assert "Fonction : — → Conseillère technopédagogique" in text
     # Another federation's staff does not read it.
     assert "nouvelle.personne" not in journal_text(client, side_b.users[Role.FPO_STAFF], type="invitation")
+
+
+def test_the_schools_and_contacts_steps_show_old_and_new_values(client, side_a):
+    template = TemplateFactory(federation=side_a.federation, kind=ConventionTemplate.Kind.PO)
+    convention = convention_for(side_a, template=template, state_path=["send_to_po"])
+    second = SchoolFactory(
+        name="École B 3", organising_authority=side_a.organising_authority, federation=side_a.federation
+    )
+    referent = side_a.users[Role.PO_REFERENT]
+    client.force_login(referent)
+    base = f"/conventions/{convention.reference}/modifier"
+    response = client.post(
+        f"{base}/ecoles/",
+        {"lock_version": convention.lock_version, "schools": [side_a.school.pk, second.pk]},
+    )
+    assert response.status_code == 302, text_of(response)
+    contact = {
+        "contact-0-full_name": "Marc LEROY",
+        "contact-0-function": "Échevin",
+        "contact-0-email": "m@l.be",
+    }
+    for name in ("Marc LEROY", "Marc LEROY-DUBOIS"):
+        convention.refresh_from_db()
+        data = {"lock-lock_version": convention.lock_version, "lock_version": convention.lock_version}
+        data |= {"contact-TOTAL_FORMS": "1", "contact-INITIAL_FORMS": "0"}
+        response = client.post(f"{base}/contacts/", data | contact | {"contact-0-full_name": name})
+        assert response.status_code == 302, text_of(response)
+
+    text = journal_text(client, side_a.users[Role.FPO_STAFF], convention=convention.reference)
+    schools = ", ".join(sorted([str(second), str(side_a.school)]))
+    assert f"Écoles : {side_a.school} → {schools}" in text
+    assert "Nom et prénom : — → Marc LEROY" in text
+    assert "Nom et prénom : Marc LEROY → Marc LEROY-DUBOIS" in text
+    assert text.count("Personne de contact") >= 2
+
+
+def test_the_signatory_account_linked_at_signing_is_in_the_trail(side_a):
+    convention = send_for_signature(side_a)
+    signer = side_a.users[Role.SIGNATORY]
+    response = sign_through_page(Client(), signer, links()[signer.email])
+    assert response.status_code == 302
+    signatory = convention.signatories.get(step=1)
+    assert signatory.history.latest().user_id == signer.pk
+    assert signatory.history.latest().history_user_id == signer.pk

@@ -160,6 +160,18 @@ class Convention(models.Model):
     def kind(self) -> str:
         return self.template.kind
 
+    def outside_period(self, day, *, what: str) -> str:
+        """Why `day` cannot belong to this convention ("" if it can): what is recorded under a
+        convention falls within its period, once the period is known."""
+        if day is None or not (self.start_date and self.end_date):
+            return ""
+        if self.start_date <= day <= self.end_date:
+            return ""
+        return (
+            f"{what} du {day:%d/%m/%Y} tombe en dehors de la convention {self.reference}, "
+            f"en vigueur du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y}."
+        )
+
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": "La date de fin doit suivre la date de prise de cours."})

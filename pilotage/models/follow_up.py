@@ -4,6 +4,7 @@ engagements ticked, the notes kept."""
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -101,6 +102,12 @@ class ActionRecord(models.Model):
 
     def __str__(self):
         return f"{self.action_type} — {self.school.name} — {self.date:%d/%m/%Y}"
+
+    def clean(self):
+        if self.accompaniment_id and (
+            message := self.accompaniment.convention.outside_period(self.date, what="L'action")
+        ):
+            raise ValidationError({"date": message})
 
     @property
     def duration_display(self) -> str:

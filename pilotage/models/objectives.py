@@ -228,6 +228,12 @@ class Evaluation(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {school_year_label(self.school_year)}"
 
+    def clean(self):
+        if self.plan_id and (
+            message := self.plan.accompaniment.convention.outside_period(self.held_on, what="L'évaluation")
+        ):
+            raise ValidationError({"held_on": message})
+
     @property
     def school_year_label(self) -> str:
         return school_year_label(self.school_year)

@@ -99,6 +99,8 @@ def mark_held(
                 f"({french_date(held_on)}) : elle est encore prévue."
             }
         )
+    if outside := action.accompaniment.convention.outside_period(held_on, what="La réalisation"):
+        raise ValidationError({"held_on": outside})
     with transaction.atomic():
         locked = _lock_planned(action)
         locked.status = ActionRecord.Status.HELD

@@ -123,13 +123,14 @@ def _check_usable(invitation: Invitation | None) -> None:
         )
 
 
-def end_sessions_of(user: User) -> int:
-    """Log the user out everywhere at once (after the account is deactivated): every session
-    stored for them is deleted. Returns how many there were."""
+def end_sessions_of(*users) -> int:
+    """Log these users (or user ids) out everywhere at once (after their accounts are
+    deactivated): every session stored for them is deleted. Returns how many there were."""
+    ids = {str(getattr(user, "pk", user)) for user in users}
     ended = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+        if str(session.get_decoded().get(SESSION_KEY)) in ids
     ]
     Session.objects.filter(pk__in=ended).delete()
     return len(ended)

@@ -10,7 +10,7 @@ from .organisations import (
 )
 from .roles import ORGANISATION_FIELDS, ROLES_BY_ORGANISATION_KIND, OrganisationKind, Role
 from .tokens import ApiToken, hash_token, new_raw_token
-from .users import User, UserManager
+from .users import User, UserManager, users_deactivated
 
 __all__ = [
     "ORGANISATION_FIELDS",
@@ -28,6 +28,7 @@ __all__ = [
     "School",
     "User",
     "UserManager",
+    "users_deactivated",
     "hash_token",
     "membership_ids",
     "new_raw_token",

@@ -2,11 +2,29 @@
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.dispatch import Signal
 
 from .roles import Role
 
+# Sent with the ids of the accounts that an update() of many at once deactivated: no post_save
+# is sent for them, and their sessions must end all the same.
+users_deactivated = Signal()
 
-class UserManager(BaseUserManager):
+
+class UserQuerySet(models.QuerySet):
+    def update(self, **fields):
+        deactivated = (
+            list(self.filter(is_active=True).values_list("pk", flat=True))
+            if fields.get("is_active") is False
+            else []
+        )
+        count = super().update(**fields)
+        if deactivated:
+            users_deactivated.send(sender=self.model, ids=deactivated)
+        return count
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

@@ -37,6 +37,18 @@ def test_deactivating_a_user_ends_all_their_sessions(client, side_a):
         assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
 
 
+def test_accounts_deactivated_many_at_once_lose_their_sessions_too(side_a):
+    """An update() of many accounts (a shell, a script, a future bulk action) sends no post_save."""
+    adviser, staff = side_a.users[Role.FPO_ADVISER], side_a.users[Role.FPO_STAFF]
+    bystander = side_a.users[Role.PO_REFERENT]
+    for user in (adviser, staff, bystander):
+        Client().force_login(user)
+
+    assert User.objects.filter(pk__in=[adviser.pk, staff.pk]).update(is_active=False) == 2
+
+    assert (_sessions_of(adviser), _sessions_of(staff), _sessions_of(bystander)) == (0, 0, 1)
+
+
 def test_an_invitation_falls_when_its_sender_is_deactivated(
     client, side_a, django_capture_on_commit_callbacks
 ):

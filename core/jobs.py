@@ -223,8 +223,11 @@ def _reap(pk: int) -> Job | None:
             job.error = LOST_MESSAGE.format(attempts=job.attempts, s="s" if job.attempts > 1 else "")
             logger.error("Tâche de fond %s (%s) sans signe de vie : abandonnée", job.pk, job.kind)
         job.save(update_fields=["status", "percent", "heartbeat_at", "stage", "finished_at", "error"])
+        if retry:
+            # In the same transaction: a reaper dying here leaves the job running and lost, to
+            # be found again, never pending with nothing queued to run it.
+            enqueue(job, import_string(job.task_path))
     if retry:
-        enqueue(job, import_string(job.task_path))
         job.refresh_from_db()
     return job
 

@@ -10,6 +10,7 @@ urlpatterns = [
     ),
     path("conventions/import/", bulk.convention_import, name="convention_import"),
     path("conventions/creations/<int:pk>/", bulk.bulk_creation, name="bulk_creation"),
+    path("conventions/creations/<int:pk>/relancer/", bulk.bulk_relaunch, name="bulk_relaunch"),
     path("conventions/<str:reference>/", conventions.convention_detail, name="convention_detail"),
     path("conventions/<str:reference>/pdf", conventions.convention_pdf, name="convention_pdf"),
     path("conventions/<str:reference>/docx", conventions.convention_docx, name="convention_docx"),

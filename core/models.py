@@ -34,6 +34,13 @@ class Job(models.Model):
     error = models.TextField("erreur", blank=True)
     file_name = models.CharField("nom du fichier produit", max_length=200, blank=True)
     file_content = models.BinaryField("fichier produit", null=True, blank=True, editable=False)
+    # Surviving a worker that dies: the task that carries the job (to queue it again), the
+    # attempts made so far (each claim fences off the earlier ones) and the running attempt's
+    # last sign of life (its lease, renewed while it works).
+    task_path = models.CharField("tâche qui l'exécute", max_length=200, blank=True)
+    task_id = models.CharField("identifiant dans la file", max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -41,7 +48,10 @@ class Job(models.Model):
         verbose_name = "tâche de fond"
         verbose_name_plural = "tâches de fond"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["created_by", "kind", "-created_at"])]
+        indexes = [
+            models.Index(fields=["created_by", "kind", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="job_percent_at_most_100"),
         ]

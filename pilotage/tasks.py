@@ -4,6 +4,7 @@ service. The e-mails are in `emails`, queued by the services."""
 from django_tasks import task
 
 from accounts.models import Federation
+from core import jobs
 from core.models import Job
 
 from .services.reports import KIND, new_report_job, produce_yearly_report
@@ -12,8 +13,7 @@ from .services.reports import KIND, new_report_job, produce_yearly_report
 def start_yearly_report(*, federation: Federation, year: int, fmt: str, user) -> Job:
     """Records the job, then queues its task."""
     job = new_report_job(federation=federation, year=year, fmt=fmt, user=user)
-    generate_yearly_report.enqueue(job_id=job.pk)
-    return job
+    return jobs.enqueue(job, generate_yearly_report)
 
 
 @task()

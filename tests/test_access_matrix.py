@@ -97,6 +97,9 @@ MATRIX = {
     "convention_import": Expect(anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200),
     # A batch is seen only by the person who launched it (staff of A here), and administrators.
     "bulk_creation": Expect(anonymous=LOGIN_REQUIRED, own=own_batch, other=404, admin=200),
+    # « Relancer » a failed batch or report: a POST only (its owner's, see test_jobs_lease.py).
+    "bulk_relaunch": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    "pilotage_report_relaunch": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
     "convention_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     "convention_pdf": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
     "convention_document": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
@@ -359,6 +362,7 @@ def _sample_url(name, world):
         "account_confirm_email": {"key": "cle-inconnue"},
         "account_reset_password_from_key": {"uidb36": "zz", "key": "cle-inconnue"},
         "bulk_creation": {"pk": world["batch"].pk},
+        "bulk_relaunch": {"pk": world["batch"].pk},
         "framework_detail": {"code": "cadre", "number": 1},
         "template_detail": {"code": world["convention"].template.code, "version": 1},
         **{
@@ -389,6 +393,7 @@ def _sample_url(name, world):
         **api_sample_kwargs(world),
         "pilotage_report_status": {"job": _report_job(world)},
         "pilotage_report_download": {"job": _report_job(world)},
+        "pilotage_report_relaunch": {"job": _report_job(world)},
         # The Word and OpenDocument exports (issue 14, point 1).
         **{name: {"reference": world["convention"].reference} for name in OFFICE_EXPORTS},
     }.get(name, {})

@@ -49,7 +49,9 @@ LOCAL_APPS = [
     "pilotage",
     "api",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# `core` before the others: its `db_worker` (the queue's worker, watching for jobs whose worker
+# died) takes the place of the task queue's command of that name.
+INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS[:1] + THIRD_PARTY_APPS + LOCAL_APPS[1:]
 # Our own views cannot write to the database on GET or HEAD (core/readonly.py).
 READONLY_GET_PACKAGES = {*LOCAL_APPS, "config"}
 
@@ -172,6 +174,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Background work goes through the tasks API (django-tasks, the backport of django.tasks)
 # with the database queue worked by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job renews its lease every JOB_HEARTBEAT_SECONDS (0: only at each progress step);
+# a job silent for JOB_LEASE_SECONDS has lost its worker and is queued again, at most
+# JOB_MAX_RETRIES times, then failed. Workers look for such jobs every JOB_REAP_SECONDS.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=60)
+JOB_MAX_RETRIES = env.int("JOB_MAX_RETRIES", default=2)
+JOB_REAP_SECONDS = env.float("JOB_REAP_SECONDS", default=30)
 
 # Content-Security-Policy: the application's own origin only.
 CONTENT_SECURITY_POLICY = {

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 
 from accounts.models import OrganisingAuthority, School
 from core import jobs
@@ -155,18 +154,17 @@ def job_template(job: Job) -> ConventionTemplate:
 
 
 def run_bulk_job(*, job: Job) -> Job:
-    """All or nothing: the batch's conventions are created in one transaction; the progress
-    of the checks before it is saved row by row so that the page can show it."""
+    """All or nothing: the batch's conventions are created in one transaction, the same that
+    records the job as done, so that a retry after a worker died never creates them twice; the
+    progress of the checks before it is saved row by row so that the page can show it."""
 
     def work(job: Job) -> dict:
         template = job_template(job)
         try:
             check_job_rows(job, template)
-            with transaction.atomic():
-                references = run_bulk_creation(job, template)
+            return jobs.once(job, lambda: {"references": run_bulk_creation(job, template)})
         except ValidationError as error:
             raise jobs.JobRefused(error.messages) from None
-        return {"references": references}
 
     return jobs.run(job, work)
 
@@ -196,7 +194,7 @@ def check_job_rows(job: Job, template: ConventionTemplate) -> None:
 
 
 def run_bulk_creation(job: Job, template: ConventionTemplate) -> list[str]:
-    """Creates the job's conventions; called inside one transaction by `run_bulk_job`."""
+    """Creates the job's conventions; called inside one transaction (`jobs.once`) by `run_bulk_job`."""
     rows = job.params["rows"]
     pos = OrganisingAuthority.objects.in_bulk({row["po"] for row in rows})
     schools = School.objects.in_bulk({pk for row in rows for pk in row["schools"]})

@@ -2,10 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Federation, OrganisingAuthority, School
+from core import jobs
 from core.models import Job
+from core.readonly import writes_on_get
 
 from ..forms.conventions import CreateConventionForm, ImportConventionsForm
 from ..services import bulk
@@ -49,7 +51,7 @@ def convention_import(request):
             Job.objects.visible_to(request.user).filter(kind=bulk.KIND, status=Job.Status.PENDING),
             pk=request.POST["job_rows"],
         )
-        create_conventions_in_bulk.enqueue(job_id=job.pk)
+        jobs.enqueue(job, create_conventions_in_bulk)
         return redirect("bulk_creation", pk=job.pk)
     form = ImportConventionsForm(request.POST or None, request.FILES or None, federations=federations)
     errors, job = [], None
@@ -81,13 +83,29 @@ def convention_import(request):
 
 def _start_job(request, template, rows):
     job = bulk.new_job(template=template, rows=rows, by=request.user)
-    create_conventions_in_bulk.enqueue(job_id=job.pk)
+    jobs.enqueue(job, create_conventions_in_bulk)
     return redirect("bulk_creation", pk=job.pk)
 
 
+# Writes on GET on purpose: a page that finds its job's worker dead hands the job on (queued
+# again, or failed with its message) rather than showing « En cours » for ever.
+@writes_on_get
 def bulk_creation(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user).filter(kind=bulk.KIND), pk=pk)
+    job = jobs.reap_if_lost(job)
     template = "conventions/bulk_creation.html"
     if request.htmx:
         template += "#progress"
     return render(request, template, {"job": job, "template": bulk.job_template(job)})
+
+
+@require_POST
+def bulk_relaunch(request, pk):
+    """A failed batch started again, as a new job, by the person who had started it."""
+    failed = get_object_or_404(
+        Job.objects.filter(kind=bulk.KIND, status=Job.Status.FAILED, created_by=request.user), pk=pk
+    )
+    template = bulk.job_template(failed)
+    if not Federation.objects.staffed_by(request.user).filter(pk=template.federation_id).exists():
+        raise PermissionDenied
+    return _start_job(request, template, failed.params["rows"])

@@ -1,22 +1,14 @@
-"""The dashboards (adviser, federation, PO and direction) and the yearly report's pages."""
+"""The dashboards (adviser, federation, PO and direction); the yearly report's pages are in `report_views`."""
 
 from datetime import date
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods
 
-from core.models import Job
-from core.school_years import school_year_label
-from pilotage import tasks
 from pilotage.models import Plan
-from pilotage.services import reports
 
 from . import periods, progress, queries
 from .charts import (
@@ -33,7 +25,6 @@ from .forms import (
     DashboardChoiceForm,
     FederationSchoolFilterForm,
     POFilterForm,
-    ReportForm,
 )
 from .listing import Column, Listing, listing_response, page_response
 
@@ -344,57 +335,3 @@ def po_dashboard(request):
         "export_prefix": f"nos-ecoles-{today:%Y-%m-%d}",
     }
     return page_response(request, "pilotage/dashboard_po.html", context, [chart])
-
-
-# --- The yearly follow-up report --------------------------------------------------------------
-
-
-@permission_required("pilotage.produce_yearly_report", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def report(request):
-    today = timezone.localdate()
-    initial = {key: request.GET[key] for key in ("federation", "annee") if key in request.GET}
-    form = ReportForm(request.POST or None, user=request.user, today=today, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        job = tasks.start_yearly_report(
-            federation=form.cleaned_data["federation"],
-            year=form.cleaned_data["annee"],
-            fmt=form.cleaned_data["format"],
-            user=request.user,
-        )
-        return redirect("pilotage_report_status", job=job.pk)
-    return render(request, "pilotage/report.html", {"form": form, "today": today})
-
-
-def _own_job(request, job_id) -> Job:
-    return get_object_or_404(Job.objects.visible_to(request.user).filter(kind=reports.KIND), pk=job_id)
-
-
-def _report_context(job: Job) -> dict:
-    return {
-        "job": job,
-        "federation_code": job.params["federation_code"],
-        "year_label": school_year_label(job.params["year"]),
-        "format": job.params["format"],
-    }
-
-
-@permission_required("pilotage.produce_yearly_report", raise_exception=True)
-def report_status(request, job):
-    job = _own_job(request, job)
-    template = "pilotage/report_status.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#progress"
-    response = render(request, template, _report_context(job))
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-@permission_required("pilotage.produce_yearly_report", raise_exception=True)
-def report_download(request, job):
-    job = _own_job(request, job)
-    if job.status != Job.Status.DONE or job.file_content is None:
-        raise Http404("Ce rapport n'est pas prêt.")
-    response = HttpResponse(bytes(job.file_content), content_type=reports.CONTENT_TYPES[job.params["format"]])
-    response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
-    return response

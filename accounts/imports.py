@@ -9,7 +9,9 @@ from django.utils import timezone
 from import_export.results import RowResult
 from tablib import Dataset
 
+from core.import_jobs import run_import_job
 from core.imports import FORMATS_BY_EXTENSION, TableImportError, import_all_or_nothing, read_table
+from core.models import Job
 from core.text import plural
 
 from .resources import SchoolResource
@@ -91,3 +93,10 @@ def import_schools(*, dataset: Dataset) -> ImportSummary:
         created=result.totals[RowResult.IMPORT_TYPE_NEW],
         updated=result.totals[RowResult.IMPORT_TYPE_UPDATE],
     )
+
+
+KIND = "accounts.school_import"
+
+
+def run_school_import_job(*, job: Job) -> Job:
+    return run_import_job(job, lambda dataset: import_schools(dataset=dataset))

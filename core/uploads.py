@@ -23,7 +23,7 @@ class UploadTooLarge(Exception):
 
 def megabytes(size: int) -> str:
     """'20', '106,9': as a Belgian reader writes megabytes."""
-    return f"{size / MEGABYTE:.0f}" if size % MEGABYTE == 0 else f"{size / MEGABYTE:.1f}".replace(".", ",")
+    return f"{size / MEGABYTE:.1f}".replace(".", ",").removesuffix(",0")
 
 
 def number(count: int) -> str:

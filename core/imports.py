@@ -95,12 +95,15 @@ class CSV(base_formats.CSV):
     def create_dataset(self, in_stream, name: str = "", **kwargs):
         if len(in_stream) > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise UploadTooLarge(too_large_message(name, settings.IMPORT_MAX_UPLOAD_BYTES))
+        # Decoded as it is read, not into one more copy of the whole file.
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode("utf-8-sig")
-        text = in_stream.removeprefix("\ufeff")
-        header = text.split("\n", 1)[0]
+            text = io.TextIOWrapper(io.BytesIO(in_stream), encoding="utf-8-sig", newline="")
+        else:
+            text = io.StringIO(in_stream.removeprefix("\ufeff"), newline="")
+        header = text.readline()
+        text.seek(0)
         delimiter = ";" if header.count(";") > header.count(",") else ","
-        return dataset_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), name=name)
+        return dataset_from_rows(csv.reader(text, delimiter=delimiter), name=name)
 
 
 class XLSX(base_formats.XLSX):

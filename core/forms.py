@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from .uploads import megabytes
+from .uploads import size_text
 
 
 class TableFileField(forms.FileField):
@@ -19,6 +19,6 @@ class TableFileField(forms.FileField):
         limit = self.max_bytes or settings.IMPORT_MAX_UPLOAD_BYTES
         if upload and upload.size > limit:
             raise forms.ValidationError(
-                f"Le fichier dépasse la taille permise ({megabytes(limit)} Mo) : découpez-le en plusieurs fichiers."
+                f"Le fichier dépasse la taille permise ({size_text(limit)}) : découpez-le en plusieurs fichiers."
             )
         return upload

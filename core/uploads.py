@@ -21,9 +21,10 @@ class UploadTooLarge(Exception):
         self.message = message
 
 
-def megabytes(size: int) -> str:
-    """'20', '106,9': as a Belgian reader writes megabytes."""
-    return f"{size / MEGABYTE:.1f}".replace(".", ",").removesuffix(",0")
+def size_text(size: int) -> str:
+    """'20 Mo', '106,9 Mo', '100 Ko': as a Belgian reader writes sizes."""
+    amount, unit = (size / MEGABYTE, "Mo") if size >= MEGABYTE else (size / 1024, "Ko")
+    return f"{amount:.1f}".replace(".", ",").removesuffix(",0") + f" {unit}"
 
 
 def number(count: int) -> str:
@@ -36,7 +37,7 @@ def the_file(name: str) -> str:
 
 
 def too_large_message(name: str, limit: int) -> str:
-    return f"{the_file(name)} dépasse la taille permise ({megabytes(limit)} Mo)."
+    return f"{the_file(name)} dépasse la taille permise ({size_text(limit)})."
 
 
 def too_many_rows_message(name: str, limit: int) -> str:
@@ -101,7 +102,7 @@ def check_xlsx_archive(name: str, data: bytes, *, limit: int | None = None) -> N
     declared = sum(member.file_size for member in members)
     if declared > limit or len(members) > settings.IMPORT_MAX_XLSX_MEMBERS:
         raise UploadTooLarge(
-            f"{the_file(name)} est trop volumineux une fois décompressé ({megabytes(declared)} Mo "
-            f"de données pour {megabytes(limit)} Mo permis) : enregistrez la feuille utile au format "
+            f"{the_file(name)} est trop volumineux une fois décompressé ({size_text(declared)} "
+            f"de données pour {size_text(limit)} permis) : enregistrez la feuille utile au format "
             "CSV, ou découpez le fichier."
         )

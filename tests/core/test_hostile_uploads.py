@@ -153,7 +153,7 @@ def test_an_oversized_csv_is_refused_in_french_while_it_arrives(client, admin_us
 
     response = admin_upload(client, "ecoles.csv", content)
 
-    assert "Le fichier ecoles.csv dépasse la taille permise (0,1 Mo)." in page_text(response)
+    assert "Le fichier ecoles.csv dépasse la taille permise (100 Ko)." in page_text(response)
     assert not School.objects.exists()
 
 

@@ -1,11 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from import_export.admin import ImportExportModelAdmin
 
+from core import jobs
+from core.import_jobs import is_large, new_import_job
+from core.imports import TableImportError, read_table
+from core.uploads import UploadTooLarge, read_upload
+from core.views import import_job_page
+
 from . import services
+from .imports import KIND as SCHOOL_IMPORT
 from .models import Federation, GuidanceCentre, Invitation, Membership, OrganisingAuthority, School, User
 from .resources import SchoolResource
+from .tasks import import_schools_in_background
 
 # Roles live in memberships (a role in an organisation), not in Django's groups.
 admin.site.unregister(Group)
@@ -74,6 +84,43 @@ class SchoolAdmin(ImportExportModelAdmin):
     search_fields = ["name", "=fase", "organising_authority__name", "city"]
     list_select_related = ["organising_authority", "federation"]
     autocomplete_fields = ["organising_authority"]
+
+    def get_urls(self):
+        job_page = path(
+            "import/<int:pk>/", self.admin_site.admin_view(self.import_job), name="accounts_school_import_job"
+        )
+        return [job_page, *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        """A file of more than a few hundred schools is imported in the background, without the
+        preview (which would run the whole import inside the request); a smaller one goes
+        through the usual preview and confirmation."""
+        upload = request.FILES.get("import_file") if request.method == "POST" else None
+        if upload is not None and self.has_import_permission(request):
+            try:
+                dataset = read_table(upload.name, read_upload(upload))
+            except (UploadTooLarge, TableImportError) as refusal:
+                for message in getattr(refusal, "errors", None) or [str(refusal)]:
+                    messages.error(request, message)
+                return redirect("admin:accounts_school_import")
+            if is_large(dataset):
+                job = new_import_job(
+                    kind=SCHOOL_IMPORT, by=request.user, file_name=upload.name, dataset=dataset
+                )
+                jobs.enqueue(job, import_schools_in_background)
+                return redirect("admin:accounts_school_import_job", pk=job.pk)
+            upload.seek(0)
+        return super().import_action(request, **kwargs)
+
+    def import_job(self, request, pk):
+        return import_job_page(
+            request,
+            pk,
+            kind=SCHOOL_IMPORT,
+            title="Import d'écoles",
+            back_url=reverse("admin:accounts_school_changelist"),
+            back_label="Écoles",
+        )
 
 
 @admin.register(GuidanceCentre)

@@ -2,7 +2,8 @@
 
 The school list is paginated, so its time should barely move when the number of schools
 grows tenfold: the figure printed is the ratio of the 3,000-school median to the 300 one.
-`python bench/run.py api` runs only the API's measure (bench/api.py)."""
+`python bench/run.py api` runs only the API's measure (bench/api.py), `python bench/run.py imports`
+only the big imports' (bench/imports.py, each in a process of its own)."""
 
 import os
 import statistics
@@ -85,6 +86,11 @@ def use_a_fresh_signing_key(directory: Path) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["imports"]:
+        from bench.imports import bench_imports
+
+        bench_imports()
+        return
     setup_test_environment()
     use_a_fresh_signing_key(Path(tempfile.mkdtemp(prefix="pilotis-bench-")))
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -116,6 +122,9 @@ def main() -> None:
         from bench.api import bench_api
 
         bench_api()
+        from bench.imports import bench_imports
+
+        bench_imports()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import capfirst
@@ -16,6 +17,8 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.results import Result
 from tablib import Dataset
+
+from .uploads import UploadTooLarge, check_xlsx_archive, too_large_message, too_many_rows_message
 
 
 class TableImportError(Exception):
@@ -67,14 +70,18 @@ class TextWidget(widgets.CharWidget):
         return text
 
 
-def dataset_from_rows(rows) -> Dataset:
+def dataset_from_rows(rows, *, name: str = "") -> Dataset:
     """The first row is the header. Every other row is kept, blank ones too (the resource
-    skips them), so that data row N is line N + 1 of the file, as the user counts."""
+    skips them), so that data row N is line N + 1 of the file, as the user counts. Past
+    IMPORT_MAX_ROWS data rows the reading stops with UploadTooLarge: the rest is never read."""
     rows = iter(rows)
     headers = [cell if cell is not None else "" for cell in next(rows, [])]
     dataset = Dataset(headers=headers or None)
     width = len(headers)
-    for row in rows:
+    limit = settings.IMPORT_MAX_ROWS
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise UploadTooLarge(too_many_rows_message(name, limit))
         # Rows may be shorter or longer than the header (trailing separators, stray cells
         # beyond the last column): the cells that have a header are what counts.
         row = list(row)[:width]
@@ -85,23 +92,33 @@ def dataset_from_rows(rows) -> Dataset:
 class CSV(base_formats.CSV):
     """CSV in UTF-8 with or without BOM, separated by commas or by semicolons (Belgian Excel)."""
 
-    def create_dataset(self, in_stream, **kwargs):
+    def create_dataset(self, in_stream, name: str = "", **kwargs):
+        if len(in_stream) > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(too_large_message(name, settings.IMPORT_MAX_UPLOAD_BYTES))
+        # Decoded as it is read, not into one more copy of the whole file.
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode("utf-8-sig")
-        text = in_stream.removeprefix("\ufeff")
-        header = text.split("\n", 1)[0]
+            text = io.TextIOWrapper(io.BytesIO(in_stream), encoding="utf-8-sig", newline="")
+        else:
+            text = io.StringIO(in_stream.removeprefix("\ufeff"), newline="")
+        header = text.readline()
+        text.seek(0)
         delimiter = ";" if header.count(";") > header.count(",") else ","
-        return dataset_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return dataset_from_rows(csv.reader(text, delimiter=delimiter), name=name)
 
 
 class XLSX(base_formats.XLSX):
-    """The first sheet of an Excel workbook."""
+    """The first sheet of an Excel workbook, refused before it is opened if it would
+    decompress beyond IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES."""
 
-    def create_dataset(self, in_stream):
-        # data_only: the values that formulas computed, not the formulas.
+    def create_dataset(self, in_stream, name: str = ""):
+        if len(in_stream) > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(too_large_message(name, settings.IMPORT_MAX_UPLOAD_BYTES))
+        check_xlsx_archive(name, in_stream)
+        # data_only: the values that formulas computed, not the formulas. read_only: rows are
+        # parsed one at a time, so the row limit stops the parsing itself.
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
-            return dataset_from_rows(book.active.iter_rows(values_only=True))
+            return dataset_from_rows(book.active.iter_rows(values_only=True), name=name)
         finally:
             book.close()
 
@@ -119,7 +136,9 @@ def read_table(name: str, data: bytes) -> Dataset:
             [f"Format de fichier non pris en charge : « {name} ». Donnez un fichier .csv ou .xlsx."]
         )
     try:
-        dataset = format_class().create_dataset(data)
+        dataset = format_class().create_dataset(data, name=name)
+    except UploadTooLarge as refusal:
+        raise TableImportError([refusal.message]) from None
     except UnicodeDecodeError:
         raise TableImportError(
             [f"Le fichier {name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."]
@@ -156,22 +175,27 @@ def result_errors(result) -> list[str]:
 
 
 def import_all_or_nothing(make_resource, dataset: Dataset, *, empty_message: str):
-    """All or nothing: a dry run of `make_resource()` collects every problem of the file;
-    only a file without any is imported, in one transaction. Returns the import's result."""
-    result = make_resource().import_data(dataset, dry_run=True)
-    errors = result_errors(result)
-    if not errors and not result.valid_rows():  # blank lines are skipped, not counted
-        errors = [empty_message]
-    if errors:
-        raise TableImportError(errors)
-
+    """All or nothing: the file is imported in one transaction, every problem of every row
+    collected on the way; a file with any problem (or none to import) is undone as a whole.
+    One pass, not a dry run then the import: the dry run of import-export saves every row
+    too (and undoes them), so it would double the work for the same answer. Returns the
+    import's result."""
     with transaction.atomic():
         result = make_resource().import_data(dataset, dry_run=False, use_transactions=True)
-        # The database may have changed since the dry run; raising here undoes everything.
         errors = result_errors(result)
+        if not errors and not result.valid_rows():  # blank lines are skipped, not counted
+            errors = [empty_message]
         if errors:
+            # Raising inside the block undoes whatever the valid rows saved.
             raise TableImportError(errors)
     return result
+
+
+def errors_shown(errors: list[str]) -> dict:
+    """What a page shows of a refused file: the first IMPORT_MAX_ERRORS_SHOWN problems, and
+    how many there are in all (a file with 50,000 bad lines is not a 50,000-item list)."""
+    limit = settings.IMPORT_MAX_ERRORS_SHOWN
+    return {"errors": errors[:limit], "error_count": len(errors), "more_errors": max(0, len(errors) - limit)}
 
 
 class HeaderError(ValueError):
@@ -196,6 +220,10 @@ class AllOrNothingResource(resources.ModelResource):
 
     header_error = None
     validation_exclude: tuple[str, ...] = ()
+    # A resource whose widgets and preloaded lookups already check the model's unique fields
+    # and constraints turns these off: each costs a query per row.
+    check_unique_in_database = True
+    check_constraints_in_database = True
 
     @classmethod
     def get_result_class(cls):
@@ -223,7 +251,9 @@ class AllOrNothingResource(resources.ModelResource):
         messages = ValidationError(import_validation_errors).messages if import_validation_errors else []
         try:
             instance.full_clean(
-                exclude=[*import_validation_errors, *self.validation_exclude], validate_unique=validate_unique
+                exclude=[*import_validation_errors, *self.validation_exclude],
+                validate_unique=validate_unique and self.check_unique_in_database,
+                validate_constraints=self.check_constraints_in_database,
             )
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from conventions.models import FrameworkNode
+from core.forms import TableFileField
 from core.school_years import school_year_choices, school_year_of
 from core.stale_forms import StaleCheck, VersionedModelForm, fingerprint
 from core.values import SaneDateField
@@ -446,7 +447,7 @@ class BulkActionForm(ActionFieldsForm):
 
 
 class IndicatorImportForm(forms.Form):
-    file = forms.FileField(
+    file = TableFileField(
         label="Fichier (CSV ou XLSX)",
         help_text="Colonnes : FASE, indicator (ou indicateur), year (ou année), value (ou valeur).",
     )

@@ -13,6 +13,7 @@ from tablib import Dataset
 
 from accounts.models import User
 from accounts.resources import FaseWidget
+from core.import_jobs import run_import_job
 from core.imports import (
     AllOrNothingResource,
     HeaderError,
@@ -23,6 +24,7 @@ from core.imports import (
     read_table,
     simplify,
 )
+from core.models import Job
 from core.text import plural
 
 from .models import Indicator, IndicatorValue
@@ -224,3 +226,11 @@ def import_indicator_values(*, dataset: Dataset, user: User) -> IndicatorImportS
 
 def read_indicator_file(name: str, data: bytes) -> Dataset:
     return read_table(name, data)
+
+
+KIND = "pilotage.indicator_import"
+
+
+def run_indicator_import_job(*, job: Job) -> Job:
+    """The values are recorded by, and checked against the scope of, the person who sent the file."""
+    return run_import_job(job, lambda dataset: import_indicator_values(dataset=dataset, user=job.created_by))

@@ -7,6 +7,8 @@ from accounts.models import Federation
 from core import jobs
 from core.models import Job
 
+from .imports import KIND as INDICATOR_IMPORT
+from .imports import run_indicator_import_job
 from .services.reports import KIND, new_report_job, produce_yearly_report
 
 
@@ -19,3 +21,8 @@ def start_yearly_report(*, federation: Federation, year: int, fmt: str, user) ->
 @task()
 def generate_yearly_report(*, job_id: int) -> None:
     produce_yearly_report(job=Job.objects.get(pk=job_id, kind=KIND))
+
+
+@task()
+def import_indicator_values_in_background(*, job_id: int) -> None:
+    run_indicator_import_job(job=Job.objects.get(pk=job_id, kind=INDICATOR_IMPORT))

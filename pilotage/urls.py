@@ -40,6 +40,11 @@ urlpatterns = [
     path("pilotage/indicateurs/<int:pk>/valeurs/", plan.indicator_value, name="pilotage_indicator_value"),
     path("pilotage/indicateurs/import/", plan.indicator_import, name="pilotage_indicator_import"),
     path(
+        "pilotage/indicateurs/import/<int:pk>/",
+        plan.indicator_import_job,
+        name="pilotage_indicator_import_job",
+    ),
+    path(
         "pilotage/accompagnements/<int:pk>/evaluations/nouvelle/",
         plan.evaluation_create,
         name="pilotage_evaluation_create",

@@ -237,10 +237,11 @@ class School(Address):
         )
 
     def clean(self):
+        # all(): the affiliations an import has prefetched with the PO, rather than a query.
         if (
             self.federation_id
             and self.organising_authority_id
-            and not self.organising_authority.federations.filter(pk=self.federation_id).exists()
+            and self.federation_id not in {f.pk for f in self.organising_authority.federations.all()}
         ):
             raise ValidationError(
                 {"federation": "Le pouvoir organisateur de l'école n'est pas affilié à cette fédération."}

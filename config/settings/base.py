@@ -219,6 +219,30 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
+# --- Uploads ---
+# No upload is kept beyond UPLOAD_MAX_BYTES, whatever the form (core.uploads.BoundedUploadHandler
+# stops keeping it there); a file above FILE_UPLOAD_MAX_MEMORY_SIZE waits in a temporary file
+# rather than in memory, and the other fields of a request may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Tabular imports (schools, conventions, indicator values): the file's size, an XLSX workbook's
+# declared uncompressed size and number of members, and the number of data rows.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=60 * 1024 * 1024)
+IMPORT_MAX_XLSX_MEMBERS = 1000
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# Above this many rows an import runs as a background job with a progress page.
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=300)
+# The errors shown for a refused file; the others are counted.
+IMPORT_MAX_ERRORS_SHOWN = 200
+# --- end of Uploads ---
+
 # --- Signatures (pyHanko) ---
 # The platform's sealing key and certificate (PKCS#12), used for the certification of every
 # convention PDF and for the signatures made on behalf of signatories.

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import GuidanceCentre, OrganisingAuthority, School
+from core.forms import TableFileField
 from core.values import SaneDateField
 
 from ..models import Convention, ConventionSignatory, ConventionTemplate, State
@@ -199,7 +200,9 @@ class ImportConventionsForm(forms.Form):
     template = forms.ModelChoiceField(
         label="Modèle", queryset=ConventionTemplate.objects.none(), empty_label=None
     )
-    file = forms.FileField(
+    # 5 Mo: thousands of conventions, each checked row by row in the request before the job.
+    file = TableFileField(
+        max_bytes=5 * 1024 * 1024,
         label="Fichier (.csv ou .xlsx)",
         help_text="Colonnes : po (nom du PO), ecoles (numéros FASE), signataires (« Nom | Fonction | e-mail », séparés par « ; »).",
     )
@@ -210,12 +213,6 @@ class ImportConventionsForm(forms.Form):
             federation__in=federations
         )
         self.fields["template"].widget.attrs["class"] = "form-select"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError("Le fichier dépasse 5 Mo.")
-        return upload
 
 
 class FrameworkSearchForm(forms.Form):

@@ -6,8 +6,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Federation, OrganisingAuthority, School
 from core import jobs
+from core.imports import errors_shown
 from core.models import Job
 from core.readonly import writes_on_get
+from core.uploads import UploadTooLarge, read_upload
 
 from ..forms.conventions import CreateConventionForm, ImportConventionsForm
 from ..services import bulk
@@ -54,12 +56,12 @@ def convention_import(request):
         jobs.enqueue(job, create_conventions_in_bulk)
         return redirect("bulk_creation", pk=job.pk)
     form = ImportConventionsForm(request.POST or None, request.FILES or None, federations=federations)
-    errors, job = [], None
+    refusal, job = {}, None
     if request.method == "POST" and form.is_valid():
         template = form.cleaned_data["template"]
         upload = form.cleaned_data["file"]
         try:
-            rows = bulk.read_rows(upload.name, upload.read())
+            rows = bulk.read_rows(upload.name, read_upload(upload, limit=form.fields["file"].max_bytes))
             planned = bulk.plan_from_rows(
                 template=template,
                 rows=rows,
@@ -68,16 +70,18 @@ def convention_import(request):
                 ),
                 visible_schools=School.objects.visible_to(request.user),
             )
+        except UploadTooLarge as error:
+            refusal = errors_shown([error.message])
         except bulk.BulkError as error:
-            errors = error.errors
+            refusal = errors_shown(error.errors)
         else:
             job = bulk.new_job(template=template, rows=[p.as_row() for p in planned], by=request.user)
             job.planned = planned
     return render(
         request,
         "conventions/convention_import.html",
-        {"form": form, "errors": errors, "job": job},
-        status=400 if errors else 200,
+        {"form": form, "job": job, **refusal},
+        status=400 if refusal else 200,
     )
 
 

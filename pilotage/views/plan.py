@@ -5,7 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from core import jobs
+from core.import_jobs import is_large, new_import_job
+from core.imports import errors_shown
+from core.uploads import UploadTooLarge, read_upload
+from core.views import import_job_page
 from pilotage.forms import (
     EvaluationForm,
     IndicatorForm,
@@ -15,9 +21,11 @@ from pilotage.forms import (
     PlanForm,
     StrategyForm,
 )
+from pilotage.imports import KIND as INDICATOR_IMPORT
 from pilotage.imports import IndicatorImportError, import_indicator_values, read_indicator_file
 from pilotage.models import Evaluation, Indicator, Plan, SchoolObjective, Strategy
 from pilotage.services import plans as services
+from pilotage.tasks import import_indicator_values_in_background
 
 from .common import (
     GET_POST,
@@ -202,21 +210,42 @@ def _evaluation_form(request, plan: Plan, evaluation: Evaluation | None):
 @permission_required("pilotage.import_indicator_values", raise_exception=True)
 @GET_POST
 def indicator_import(request):
+    """A small file is imported at once; a larger one by a background job, with its page."""
     form = IndicatorImportForm(posted(request), request.FILES or None)
-    errors = []
+    refusal = {}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            dataset = read_indicator_file(upload.name, upload.read())
+            dataset = read_indicator_file(upload.name, read_upload(upload))
+            if is_large(dataset):
+                job = new_import_job(
+                    kind=INDICATOR_IMPORT, by=request.user, file_name=upload.name, dataset=dataset
+                )
+                jobs.enqueue(job, import_indicator_values_in_background)
+                return redirect("pilotage_indicator_import_job", pk=job.pk)
             summary = import_indicator_values(dataset=dataset, user=request.user)
+        except UploadTooLarge as error:
+            refusal = errors_shown([error.message])
         except IndicatorImportError as error:
-            errors = error.errors
+            refusal = errors_shown(error.errors)
         else:
             messages.success(request, str(summary))
             return redirect("pilotage_indicator_import")
     return render(
         request,
         "pilotage/indicator_import.html",
-        {"form": form, "errors": errors},
-        status=400 if errors else 200,
+        {"form": form, **refusal},
+        status=400 if refusal else 200,
+    )
+
+
+@permission_required("pilotage.import_indicator_values", raise_exception=True)
+def indicator_import_job(request, pk: int):
+    return import_job_page(
+        request,
+        pk,
+        kind=INDICATOR_IMPORT,
+        title="Import de valeurs d'indicateurs",
+        back_url=reverse("pilotage_indicator_import"),
+        back_label="Importer des valeurs d'indicateurs",
     )

@@ -106,3 +106,60 @@ def test_an_xlsx_file_is_read_too(accompaniment_a, side_a):
 def test_an_adviser_may_not_import(client, side_a):
     client.force_login(side_a.users[Role.FPO_ADVISER])
     assert client.get(reverse("pilotage_indicator_import")).status_code == 403
+
+
+def test_a_larger_file_is_imported_in_the_background_with_its_page(
+    client, accompaniment_a, referent_a, settings
+):
+    settings.IMPORT_SYNC_MAX_ROWS = 5
+    objective_with_indicator(accompaniment_a)
+    fase = accompaniment_a.school.fase
+    client.force_login(referent_a)
+    lines = [f"{fase},Élèves lecteurs,{year},{year - 1980}" for year in range(2011, 2021)]
+
+    response = client.post(
+        reverse("pilotage_indicator_import"), {"file": _csv("\n".join(["FASE,indicator,year,value", *lines]))}
+    )
+
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Import de valeurs d'indicateurs" in page
+    assert "État : Terminé" in page
+    assert "10 valeurs importées : 10 nouvelles, 0 remplacée." in page
+    assert IndicatorValue.objects.count() == 10
+
+
+def test_a_larger_file_with_a_bad_line_imports_nothing_in_the_background(
+    client, accompaniment_a, referent_a, settings
+):
+    settings.IMPORT_SYNC_MAX_ROWS = 5
+    objective_with_indicator(accompaniment_a)
+    fase = accompaniment_a.school.fase
+    client.force_login(referent_a)
+    lines = [f"{fase},Élèves lecteurs,{year},{year - 1980}" for year in range(2011, 2021)]
+    lines[6] = f"{fase},Élèves lecteurs,2017,beaucoup"
+
+    response = client.post(
+        reverse("pilotage_indicator_import"), {"file": _csv("\n".join(["FASE,indicator,year,value", *lines]))}
+    )
+
+    page = text_of(client.get(response.headers["Location"]))
+    assert "État : Échec" in page
+    assert "Rien n'a été importé : 1 problème." in page
+    assert "Ligne 8 : Valeur « beaucoup » invalide" in page
+    assert not IndicatorValue.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_in_french(client, accompaniment_a, referent_a, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024
+    client.force_login(referent_a)
+
+    response = client.post(
+        reverse("pilotage_indicator_import"), {"file": _csv("FASE,indicator,year,value\n" * 100)}
+    )
+
+    assert response.status_code == 200
+    assert "Le fichier dépasse la taille permise (1 Ko) : découpez-le en plusieurs fichiers." in text_of(
+        response
+    )
+    assert not IndicatorValue.objects.exists()

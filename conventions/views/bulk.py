@@ -52,12 +52,12 @@ def convention_import(request):
         create_conventions_in_bulk.enqueue(job_id=job.pk)
         return redirect("bulk_creation", pk=job.pk)
     form = ImportConventionsForm(request.POST or None, request.FILES or None, federations=federations)
-    errors, job = [], None
+    errors, job, note = [], None, ""
     if request.method == "POST" and form.is_valid():
         template = form.cleaned_data["template"]
         upload = form.cleaned_data["file"]
         try:
-            rows = bulk.read_rows(upload.name, upload.read())
+            rows, note = bulk.read_rows(upload.name, upload.read())
             planned = bulk.plan_from_rows(
                 template=template,
                 rows=rows,
@@ -74,7 +74,7 @@ def convention_import(request):
     return render(
         request,
         "conventions/convention_import.html",
-        {"form": form, "errors": errors, "job": job},
+        {"form": form, "errors": errors, "job": job, "encoding_note": note},
         status=400 if errors else 200,
     )
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core.imports import encoding_note
 from pilotage.forms import (
     EvaluationForm,
     IndicatorForm,
@@ -203,20 +204,21 @@ def _evaluation_form(request, plan: Plan, evaluation: Evaluation | None):
 @GET_POST
 def indicator_import(request):
     form = IndicatorImportForm(posted(request), request.FILES or None)
-    errors = []
+    errors, note = [], ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             dataset = read_indicator_file(upload.name, upload.read())
+            note = encoding_note(dataset)
             summary = import_indicator_values(dataset=dataset, user=request.user)
         except IndicatorImportError as error:
             errors = error.errors
         else:
-            messages.success(request, str(summary))
+            messages.success(request, " ".join(filter(None, [note, str(summary)])))
             return redirect("pilotage_indicator_import")
     return render(
         request,
         "pilotage/indicator_import.html",
-        {"form": form, "errors": errors},
+        {"form": form, "errors": errors, "encoding_note": note},
         status=400 if errors else 200,
     )

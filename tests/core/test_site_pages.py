@@ -66,7 +66,7 @@ def test_the_legal_notice_names_the_publisher_and_host_the_instance_is_set_up_wi
     ):
         assert shown in page
     assert footer_links(response)["mailto:info@cpeons.example"] == "Contact"
-    assert "publié par CPEONS asbl" in text_of(response)
+    assert "éditeur : CPEONS asbl" in text_of(response)
 
 
 def test_an_instance_not_yet_set_up_says_so_rather_than_invent(client, db):

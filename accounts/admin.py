@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from import_export.admin import ImportExportModelAdmin
 
+from core.imports import encoding_note
+
 from . import services
 from .models import Federation, GuidanceCentre, Invitation, Membership, OrganisingAuthority, School, User
 from .resources import SchoolResource
@@ -60,6 +62,13 @@ class SchoolAdmin(ImportExportModelAdmin):
     resource_classes = [SchoolResource]
     # The same readers as `manage.py import_schools`: CSV (semicolons from Belgian Excel too), XLSX.
     import_formats = SchoolResource.file_formats
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The confirmed import says, like the command, which encoding the file was read in.
+        if note := encoding_note(dataset):
+            self.message_user(request, note)
+        return super().process_dataset(dataset, form, request, **kwargs)
+
     list_display = [
         "fase",
         "name",

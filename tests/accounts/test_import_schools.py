@@ -261,15 +261,19 @@ def test_a_utf8_file_says_it_was_read_in_utf8(parties, tmp_path):
     assert "Fichier lu en UTF-8." in stdout
 
 
-def test_the_admin_imports_an_excel_file_in_windows_1252(client, admin_user, parties, tmp_path):
+def test_the_admin_imports_an_excel_file_in_windows_1252_and_says_so(client, admin_user, parties, tmp_path):
     client.force_login(admin_user)
     rows = [["1001", "École de l'Été", "", "4000", "Liège", "Ville de Namur", "primaire", "1", ""]]
 
-    response = upload(client, write_csv(tmp_path / "ecoles.csv", rows, delimiter=";", encoding="cp1252"))
+    preview = upload(client, write_csv(tmp_path / "ecoles.csv", rows, delimiter=";", encoding="cp1252"))
 
-    assert response.status_code == 200
-    assert "confirm_form" in response.context
-    assert "École de l'Été" in BeautifulSoup(response.content, "html.parser").get_text()
+    assert preview.status_code == 200
+    assert "École de l'Été" in BeautifulSoup(preview.content, "html.parser").get_text()
+    response = client.post(
+        reverse("admin:accounts_school_process_import"), preview.context["confirm_form"].initial, follow=True
+    )
+    assert School.objects.get(fase=1001).name == "École de l'Été"
+    assert "Fichier lu en Windows-1252 (Excel)." in [str(message) for message in response.context["messages"]]
 
 
 def test_french_headers_in_any_case_are_understood(parties, tmp_path):

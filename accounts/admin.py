@@ -7,7 +7,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from core import jobs
 from core.import_jobs import is_large, new_import_job
-from core.imports import TableImportError, read_table
+from core.imports import TableImportError, encoding_note, read_table
 from core.uploads import UploadTooLarge, read_upload
 from core.views import import_job_page
 
@@ -70,6 +70,13 @@ class SchoolAdmin(ImportExportModelAdmin):
     resource_classes = [SchoolResource]
     # The same readers as `manage.py import_schools`: CSV (semicolons from Belgian Excel too), XLSX.
     import_formats = SchoolResource.file_formats
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The confirmed import says, like the command, which encoding the file was read in.
+        if note := encoding_note(dataset):
+            self.message_user(request, note)
+        return super().process_dataset(dataset, form, request, **kwargs)
+
     list_display = [
         "fase",
         "name",

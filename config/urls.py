@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from api import main as api_main
 from conventions.views import verification as verification_views
+from core import views as core_views
 
 # The admin has no login form of its own: people go through the same login (its rate
 # limits and two-factor included).
@@ -21,6 +22,8 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("pilotage.urls")),
     path("protection-des-donnees/", accounts_views.data_protection, name="data_protection"),
+    path("accessibilite/", core_views.accessibility_statement, name="accessibility_statement"),
+    path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("verifier/", verification_views.verify_document, name="verify_document"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),

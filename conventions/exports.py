@@ -19,10 +19,6 @@ HEADERS = [
 ]
 
 
-def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def export_response(conventions, file_format: str) -> HttpResponse:
     dataset = Dataset(headers=HEADERS, title="Conventions")
     for c in conventions:
@@ -34,9 +30,10 @@ def export_response(conventions, file_format: str) -> HttpResponse:
                 c.organising_authority.name,
                 ", ".join(f"{s.name} ({s.fase})" for s in c.schools.all()),
                 c.get_state_display(),
-                _date(c.start_date),
-                _date(c.end_date),
-                _date(timezone.localtime(c.created_at)),
+                # Real dates: CSV writes them dd/mm/yyyy, XLSX and ODS keep them sortable.
+                c.start_date,
+                c.end_date,
+                timezone.localdate(c.created_at),
             ]
         )
     return dataset_response(dataset, file_format, f"conventions-{timezone.localdate():%Y-%m-%d}")

@@ -1,12 +1,21 @@
 """Every table a user downloads goes out through here: one table of formats, one CSV dialect
-(semicolons and a UTF-8 BOM, what Excel set up for Belgium opens as columns with accents), and
-cells neutralised, so that text typed by a user never runs as a formula (OWASP CSV injection)."""
+(semicolons and a UTF-8 BOM, what Excel set up for Belgium opens as columns with accents;
+decimal commas and dd/mm/yyyy dates, as a Belgian reader writes them), XLSX with real numbers
+and dates, and cells neutralised, so that text typed by a user never runs as a formula (OWASP
+CSV injection)."""
 
+import datetime
 import re
+from decimal import Decimal
+from io import BytesIO
 
 import tablib
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 EXPORT_FORMATS = {
     "csv": ("CSV", "text/csv; charset=utf-8"),
@@ -45,18 +54,89 @@ def spreadsheet_cell(value):
     return value
 
 
-def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
-    headers = [spreadsheet_cell(header) for header in dataset.headers] if dataset.headers else None
-    safe = tablib.Dataset(headers=headers, title=dataset.title)
+def each_cell(dataset: tablib.Dataset, change, *, headers=None) -> tablib.Dataset:
+    """A copy of the dataset with `change` applied to each value (and `headers` to each header)."""
+    headers = (
+        [headers(header) for header in dataset.headers] if headers and dataset.headers else dataset.headers
+    )
+    changed = tablib.Dataset(headers=headers, title=dataset.title)
     for row in dataset:
-        safe.append([spreadsheet_cell(value) for value in row])
-    return safe
+        changed.append([change(value) for value in row])
+    return changed
+
+
+def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    return each_cell(dataset, spreadsheet_cell, headers=spreadsheet_cell)
+
+
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def local_naive(value: datetime.datetime) -> datetime.datetime:
+    """Spreadsheets know no time zones: an aware moment is written as Brussels' wall clock."""
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+def local_naive_cell(value):
+    return local_naive(value) if isinstance(value, datetime.datetime) else value
+
+
+def csv_text(value):
+    """A cell as a Belgian reader writes it: 9,5 and 31/08/2025; 9.0 means 9."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float | Decimal):
+        # format(…, "f") and not str(): never 1E+1 or 1e-05, which a reader does not expect.
+        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f").replace(".", ",")
+    if isinstance(value, datetime.datetime):
+        return local_naive(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def xlsx_sheet_title(title: str | None) -> str:
+    # Excel refuses these characters and more than 31 of them in a sheet's name.
+    return re.sub(r"[\\/*?:\[\]]", "-", title or "")[:31] or "Export"
+
+
+def xlsx_bytes(dataset: tablib.Dataset) -> bytes:
+    """The dataset as a workbook whose numbers are numbers and dates are dates, shown dd/mm/yyyy
+    (tablib would show ISO dates)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = xlsx_sheet_title(dataset.title)
+    if dataset.headers:
+        sheet.append(list(dataset.headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    for row in dataset:
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+    for column in sheet.iter_cols():
+        longest = max(len(str(csv_text(cell.value) if cell.value is not None else "")) for cell in column)
+        sheet.column_dimensions[get_column_letter(column[0].column)].width = min(max(longest + 2, 10), 60)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def encode(dataset: tablib.Dataset, fmt: str) -> str | bytes:
-    dataset = neutralised(dataset)
+    # Neutralised first, on the values themselves: a negative number is a number, not a
+    # formula, and stays one once written « -3,5 ».
+    dataset = each_cell(neutralised(dataset), local_naive_cell)
     if fmt == "csv":
-        return "\ufeff" + dataset.export("csv", delimiter=CSV_DELIMITER)
+        return "\ufeff" + each_cell(dataset, csv_text).export("csv", delimiter=CSV_DELIMITER)
+    if fmt == "xlsx":
+        return xlsx_bytes(dataset)
     return dataset.export(fmt)
 
 

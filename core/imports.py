@@ -89,21 +89,71 @@ def dataset_from_rows(rows, *, name: str = "") -> Dataset:
     return dataset
 
 
+# The encodings a CSV file is read in, in the order they are tried, with the words the user is
+# told. UTF-8 first and strictly: a file that decodes as UTF-8 almost surely is UTF-8, while
+# every byte string but five bytes decodes as Windows-1252, so the fallback must come last.
+# No statistical guess (charset-normalizer): the same file is always read the same way.
+CSV_ENCODINGS = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252 (Excel)"}
+
+
+class EncodingError(ValueError):
+    """The bytes are neither UTF-8 nor Windows-1252."""
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in: UTF-8 (with or without BOM) or,
+    failing that, Windows-1252, what Excel writes for « CSV (séparateur : point-virgule) »."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff"), encoding
+        except UnicodeDecodeError:
+            continue
+    raise EncodingError
+
+
+def encoding_note(dataset: Dataset) -> str:
+    """What to tell the user about how the file was read: « Fichier lu en UTF-8. » for a CSV,
+    nothing for a spreadsheet, whose encoding is not the user's choice."""
+    encoding = getattr(dataset, "source_encoding", None)
+    return f"Fichier lu en {CSV_ENCODINGS[encoding]}." if encoding else ""
+
+
 class CSV(base_formats.CSV):
-    """CSV in UTF-8 with or without BOM, separated by commas or by semicolons (Belgian Excel)."""
+    """CSV in UTF-8 (with or without BOM) or Windows-1252, separated by commas or by semicolons
+    (Belgian Excel). The dataset remembers the encoding it was read in (`source_encoding`)."""
+
+    # Bytes, not text: the admin's import page would otherwise decode the file as UTF-8 itself
+    # and refuse Excel's Windows-1252 before this reader sees it.
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
 
     def create_dataset(self, in_stream, name: str = "", **kwargs):
         if len(in_stream) > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise UploadTooLarge(too_large_message(name, settings.IMPORT_MAX_UPLOAD_BYTES))
-        # Decoded as it is read, not into one more copy of the whole file.
-        if isinstance(in_stream, bytes):
-            text = io.TextIOWrapper(io.BytesIO(in_stream), encoding="utf-8-sig", newline="")
-        else:
-            text = io.StringIO(in_stream.removeprefix("\ufeff"), newline="")
-        header = text.readline()
-        text.seek(0)
-        delimiter = ";" if header.count(";") > header.count(",") else ","
-        return dataset_from_rows(csv.reader(text, delimiter=delimiter), name=name)
+        if not isinstance(in_stream, bytes):
+            return _read_csv(io.StringIO(in_stream.removeprefix("\ufeff"), newline=""), name=name)
+        # Decoded as it is read, not into one more copy of the whole file; strictly, so that a
+        # file that is not UTF-8 is read again in the next encoding.
+        for encoding in CSV_ENCODINGS:
+            try:
+                dataset = _read_csv(
+                    io.TextIOWrapper(io.BytesIO(in_stream), encoding=encoding, newline=""), name=name
+                )
+            except UnicodeDecodeError:
+                continue
+            dataset.source_encoding = encoding
+            return dataset
+        raise EncodingError
+
+
+def _read_csv(text, *, name: str) -> Dataset:
+    header = text.readline()
+    text.seek(0)
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    return dataset_from_rows(csv.reader(text, delimiter=delimiter), name=name)
 
 
 class XLSX(base_formats.XLSX):
@@ -139,9 +189,12 @@ def read_table(name: str, data: bytes) -> Dataset:
         dataset = format_class().create_dataset(data, name=name)
     except UploadTooLarge as refusal:
         raise TableImportError([refusal.message]) from None
-    except UnicodeDecodeError:
+    except EncodingError:
         raise TableImportError(
-            [f"Le fichier {name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."]
+            [
+                f"Le fichier {name} n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le depuis "
+                "Excel au format « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »."
+            ]
         ) from None
     except Exception:
         # A damaged or mislabelled file can fail in many ways inside the spreadsheet

@@ -120,6 +120,9 @@ MATRIX = {
     "verify_document": public,
     # What Pilotis keeps and who reads it: for everyone.
     "data_protection": public,
+    # The accessibility statement and the legal notice: for everyone, as the law wants.
+    "accessibility_statement": public,
+    "legal_notice": public,
     # Signatures: the evidence certificate is seen like the convention; a signing link only
     # works for its signatory's account (an unknown token here: 404 for everybody, no leak),
     # and its actions are POSTs only.

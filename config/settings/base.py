@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.memberships",
+                "core.context_processors.identity",
             ],
         },
     },
@@ -268,3 +269,30 @@ PILOTAGE_REMINDER_DAYS = env.int("PILOTAGE_REMINDER_DAYS", default=14)
 # Calls per personal token (`/api/`), counted in the cache: "120/m", "5000/h"…
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
 # --- end of API ---
+
+# --- Identity (legal notice, accessibility statement, footer) ---
+# Who publishes this instance: the federation (FPO) that runs it, its host and how to reach
+# them. The defaults describe a demonstration; an instance in service sets its own.
+PUBLISHER_NAME = env("PILOTIS_PUBLISHER_NAME", default="Instance de démonstration de Pilotis")
+PUBLISHER_ADDRESS = env("PILOTIS_PUBLISHER_ADDRESS", default="")
+# Numéro d'entreprise (BCE) of the publisher, if it has one.
+PUBLISHER_COMPANY_NUMBER = env("PILOTIS_PUBLISHER_COMPANY_NUMBER", default="")
+# Who answers for the publication (éditeur responsable), by name or function.
+PUBLISHER_RESPONSIBLE = env("PILOTIS_PUBLISHER_RESPONSIBLE", default="")
+CONTACT_EMAIL = env("PILOTIS_CONTACT_EMAIL", default="contact@pilotis.example")
+# Where to report an accessibility problem; the general contact unless told otherwise.
+ACCESSIBILITY_EMAIL = env("PILOTIS_ACCESSIBILITY_EMAIL", default=CONTACT_EMAIL)
+HOST_NAME = env("PILOTIS_HOST_NAME", default="")
+HOST_ADDRESS = env("PILOTIS_HOST_ADDRESS", default="")
+# The date of the accessibility statement's last review (ISO, yyyy-mm-dd).
+ACCESSIBILITY_STATEMENT_DATE = env("PILOTIS_ACCESSIBILITY_STATEMENT_DATE", default="2026-12-02")
+# Whom to turn to when the publisher's answer about accessibility does not satisfy (the
+# enforcement procedure of directive (EU) 2016/2102).
+ACCESSIBILITY_ENFORCEMENT_BODY = env(
+    "PILOTIS_ACCESSIBILITY_ENFORCEMENT_BODY",
+    default="Médiateur de la Wallonie et de la Fédération Wallonie-Bruxelles",
+)
+ACCESSIBILITY_ENFORCEMENT_URL = env(
+    "PILOTIS_ACCESSIBILITY_ENFORCEMENT_URL", default="https://www.le-mediateur.be/"
+)
+# --- end of Identity ---

@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 
 from accounts.models import OrganisingAuthority, School
 from core import jobs
-from core.imports import TableImportError, read_table
+from core.imports import TableImportError, encoding_note, read_table
 from core.models import Job
 
 from ..models import ConventionTemplate, Party
@@ -55,7 +55,9 @@ def plan_for_po_schools(
     ]
 
 
-def read_rows(name: str, data: bytes):
+def read_rows(name: str, data: bytes) -> tuple[list[dict], str]:
+    """The file's rows as dicts keyed by lower-case column, and what to tell the user about the
+    encoding it was read in."""
     try:
         dataset = read_table(name, data)
     except TableImportError as error:
@@ -66,7 +68,7 @@ def read_rows(name: str, data: bytes):
         raise BulkError(
             [f"Colonne(s) manquante(s) : {', '.join(missing)}. Colonnes attendues : {', '.join(COLUMNS)}."]
         )
-    return [dict(zip(headers, row, strict=False)) for row in dataset]
+    return [dict(zip(headers, row, strict=False)) for row in dataset], encoding_note(dataset)
 
 
 def _signatories(text: str, template: ConventionTemplate) -> list[dict]:

@@ -56,12 +56,12 @@ def convention_import(request):
         jobs.enqueue(job, create_conventions_in_bulk)
         return redirect("bulk_creation", pk=job.pk)
     form = ImportConventionsForm(request.POST or None, request.FILES or None, federations=federations)
-    refusal, job = {}, None
+    refusal, job, note = {}, None, ""
     if request.method == "POST" and form.is_valid():
         template = form.cleaned_data["template"]
         upload = form.cleaned_data["file"]
         try:
-            rows = bulk.read_rows(upload.name, read_upload(upload, limit=form.fields["file"].max_bytes))
+            rows, note = bulk.read_rows(upload.name, read_upload(upload, limit=form.fields["file"].max_bytes))
             planned = bulk.plan_from_rows(
                 template=template,
                 rows=rows,
@@ -80,7 +80,7 @@ def convention_import(request):
     return render(
         request,
         "conventions/convention_import.html",
-        {"form": form, "job": job, **refusal},
+        {"form": form, "job": job, "encoding_note": note, **refusal},
         status=400 if refusal else 200,
     )
 

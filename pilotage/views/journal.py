@@ -51,8 +51,8 @@ def _export(entries, fmt):
         title="Journal",
     )
     for entry in entries:
-        when = entry.when.astimezone().strftime("%d/%m/%Y %H:%M")
-        head = [when, entry.user_label, entry.kind_label, entry.object_label, entry.action]
+        # The moment itself: CSV writes it dd/mm/yyyy hh:mm, XLSX and ODS keep a real date.
+        head = [entry.when, entry.user_label, entry.kind_label, entry.object_label, entry.action]
         for change in entry.changes or [None]:
             dataset.append(
                 head + ([capfirst(change.label), change.old, change.new] if change else ["", "", ""])

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core import jobs
 from core.import_jobs import is_large, new_import_job
-from core.imports import errors_shown
+from core.imports import encoding_note, errors_shown
 from core.uploads import UploadTooLarge, read_upload
 from core.views import import_job_page
 from pilotage.forms import (
@@ -212,11 +212,12 @@ def _evaluation_form(request, plan: Plan, evaluation: Evaluation | None):
 def indicator_import(request):
     """A small file is imported at once; a larger one by a background job, with its page."""
     form = IndicatorImportForm(posted(request), request.FILES or None)
-    refusal = {}
+    refusal, note = {}, ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             dataset = read_indicator_file(upload.name, read_upload(upload))
+            note = encoding_note(dataset)
             if is_large(dataset):
                 job = new_import_job(
                     kind=INDICATOR_IMPORT, by=request.user, file_name=upload.name, dataset=dataset
@@ -229,12 +230,12 @@ def indicator_import(request):
         except IndicatorImportError as error:
             refusal = errors_shown(error.errors)
         else:
-            messages.success(request, str(summary))
+            messages.success(request, " ".join(filter(None, [note, str(summary)])))
             return redirect("pilotage_indicator_import")
     return render(
         request,
         "pilotage/indicator_import.html",
-        {"form": form, **refusal},
+        {"form": form, "encoding_note": note, **refusal},
         status=400 if refusal else 200,
     )
 

@@ -226,6 +226,56 @@ def test_a_semicolon_separated_file_with_bom_imports(parties, tmp_path):
     assert School.objects.get(fase=1002).name == "École de la Senne"
 
 
+def test_an_excel_file_in_windows_1252_imports_with_its_accents_and_says_so(parties, tmp_path):
+    # What Excel writes for « CSV (séparateur : point-virgule) » on a Belgian PC.
+    rows = [
+        [
+            "1001",
+            "École « L'Été »",
+            "Place de l'Euro (5 €) 1",
+            "4000",
+            "Liège",
+            "Ville de Namur",
+            "primaire",
+            "1",
+            "",
+        ]
+    ]
+    path = write_csv(tmp_path / "ecoles.csv", rows, delimiter=";", encoding="cp1252")
+    assert "€".encode("cp1252") in path.read_bytes()
+
+    stdout, _ = run_import(path)
+
+    school = School.objects.get(fase=1001)
+    assert (school.name, school.address, school.city) == (
+        "École « L'Été »",
+        "Place de l'Euro (5 €) 1, 4000 Liège",
+        "Liège",
+    )
+    assert "Fichier lu en Windows-1252 (Excel)." in stdout
+
+
+def test_a_utf8_file_says_it_was_read_in_utf8(parties, tmp_path):
+    stdout, _ = run_import(write_csv(tmp_path / "ecoles.csv", GOOD_ROWS))
+
+    assert "Fichier lu en UTF-8." in stdout
+
+
+def test_the_admin_imports_an_excel_file_in_windows_1252_and_says_so(client, admin_user, parties, tmp_path):
+    client.force_login(admin_user)
+    rows = [["1001", "École de l'Été", "", "4000", "Liège", "Ville de Namur", "primaire", "1", ""]]
+
+    preview = upload(client, write_csv(tmp_path / "ecoles.csv", rows, delimiter=";", encoding="cp1252"))
+
+    assert preview.status_code == 200
+    assert "École de l'Été" in BeautifulSoup(preview.content, "html.parser").get_text()
+    response = client.post(
+        reverse("admin:accounts_school_process_import"), preview.context["confirm_form"].initial, follow=True
+    )
+    assert School.objects.get(fase=1001).name == "École de l'Été"
+    assert "Fichier lu en Windows-1252 (Excel)." in [str(message) for message in response.context["messages"]]
+
+
 def test_french_headers_in_any_case_are_understood(parties, tmp_path):
     headers = [
         "fase",
@@ -301,7 +351,8 @@ def test_a_file_without_schools_is_refused(parties, tmp_path):
         ("ecoles.ods", b"", "Format de fichier non pris en charge : « ecoles.ods »"),
         ("absent.csv", None, "Fichier introuvable"),
         ("ecoles.xlsx", b"ceci n'est pas un classeur", "Le fichier ecoles.xlsx n'a pas pu être lu"),
-        ("ecoles.csv", "FASE;nom\n1001;École".encode("cp1252"), "n'est pas en UTF-8"),
+        # Bytes that neither UTF-8 nor Windows-1252 can read (0x81 means nothing in either).
+        ("ecoles.csv", b"FASE;nom\n1001;\x81cole", "n'est ni en UTF-8 ni en Windows-1252"),
     ],
 )
 def test_a_file_that_cannot_be_read_gets_a_french_message(tmp_path, name, content, message):

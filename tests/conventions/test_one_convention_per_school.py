@@ -65,6 +65,7 @@ def test_a_file_row_for_a_covered_school_says_which_convention_covers_it(client,
         "/conventions/import/", {"template": template.pk, "file": SimpleUploadedFile("c.csv", rows.encode())}
     )
     assert response.status_code == 400
+    assert "Fichier lu en UTF-8." in text_of(response)
     assert (
         f"Ligne 2 : ces écoles relèvent déjà d'une convention de ce type avec la fédération : {first.reference}"
         in text_of(response)

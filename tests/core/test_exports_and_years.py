@@ -2,8 +2,10 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
+import openpyxl
 import pytest
 import tablib
 from django.http import Http404
@@ -74,3 +76,37 @@ def test_text_that_a_spreadsheet_would_run_is_kept_as_text(fmt):
 def _sheet_xml(content: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return b"".join(archive.read(name) for name in archive.namelist() if name.startswith("xl/"))
+
+
+def test_csv_downloads_write_decimal_commas_and_belgian_dates():
+    dataset = tablib.Dataset(
+        [9.5, Decimal("12.25"), 9.0, date(2025, 8, 31), datetime(2025, 8, 31, 14, 5, tzinfo=UTC), -3.5],
+        headers=["jours", "taux", "entier", "fin", "le", "écart"],
+    )
+    text = dataset_response(dataset, "csv", "x").content.decode("utf-8-sig")
+    assert text.splitlines()[1] == "9,5;12,25;9;31/08/2025;31/08/2025 16:05;-3,5"
+
+
+def test_xlsx_downloads_keep_real_numbers_and_dates_shown_the_belgian_way():
+    dataset = tablib.Dataset(
+        [9.5, Decimal("12.25"), date(2025, 8, 31), datetime(2025, 8, 31, 14, 5, tzinfo=UTC)],
+        headers=["jours", "taux", "fin", "le"],
+        title="Écoles : suivi [2025]",
+    )
+    content = dataset_response(dataset, "xlsx", "x").content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    days, rate, end, moment = sheet[2]
+    assert (days.data_type, days.value) == ("n", 9.5)
+    assert (rate.data_type, rate.value) == ("n", 12.25)
+    assert end.is_date and end.value == datetime(2025, 8, 31) and end.number_format == "DD/MM/YYYY"
+    # The Brussels wall clock (UTC+2 in summer): spreadsheets know no time zones.
+    assert moment.is_date and moment.value == datetime(2025, 8, 31, 16, 5)
+    assert moment.number_format == "DD/MM/YYYY HH:MM"
+    assert sheet.title == "Écoles - suivi -2025-"
+    assert [cell.value for cell in sheet[1]] == ["jours", "taux", "fin", "le"]
+
+
+def test_ods_downloads_keep_real_numbers_and_dates():
+    dataset = tablib.Dataset([9.5, date(2025, 8, 31)], headers=["jours", "fin"])
+    cells = tablib.Dataset().load(dataset_response(dataset, "ods", "x").content, format="ods")[0]
+    assert cells == (9.5, date(2025, 8, 31))

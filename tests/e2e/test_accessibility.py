@@ -158,6 +158,20 @@ def test_the_pages_before_login_are_accessible(visitor):
     page.get_by_label("Adresse e-mail").fill("referent.liege@pilotis.example")
     visitor.click(page.get_by_role("button", name="Recevoir le lien"))
     visitor.audit("/comptes/password/reset/done/", shows="Vérifiez votre boîte e-mail")
+
+    # The footer's pages, for anyone: reached from the footer, then on a phone too.
+    visitor.check("/comptes/login/", shows="Connexion à Pilotis")
+    visitor.click(
+        page.get_by_role("navigation", name="Informations sur le site").get_by_role(
+            "link", name="Accessibilité : partiellement conforme"
+        )
+    )
+    visitor.audit("/accessibilite/", shows="Procédure de mise en œuvre")
+    visitor.check("/mentions-legales/", shows="Hébergement")
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.check("/accessibilite/", shows="Signaler un problème")
+    visitor.check("/mentions-legales/", shows="Droit applicable")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     visitor.assert_no_problems()
 
 

@@ -40,6 +40,32 @@ def test_a_good_file_is_imported_and_reimported(client, accompaniment_a, referen
     assert IndicatorValue.objects.get(indicator=indicator, school_year=2024).value == Decimal("45")
 
 
+def test_an_excel_file_in_windows_1252_is_read_and_the_user_told(client, accompaniment_a, referent_a):
+    indicator = objective_with_indicator(accompaniment_a, name="Élèves à l'heure (coût 5 €)")
+    client.force_login(referent_a)
+    content = (
+        f"FASE;indicateur;année;valeur\n{accompaniment_a.school.fase};Élèves à l'heure (coût 5 €);2024;41,5\n"
+    )
+    upload = SimpleUploadedFile("valeurs.csv", content.encode("cp1252"), content_type="text/csv")
+
+    response = client.post(reverse("pilotage_indicator_import"), {"file": upload}, follow=True)
+
+    assert "Fichier lu en Windows-1252 (Excel). 1 valeur importée" in text_of(response)
+    assert IndicatorValue.objects.get(indicator=indicator, school_year=2024).value == Decimal("41.5")
+
+
+def test_the_encoding_is_said_beside_the_problems_too(client, accompaniment_a, referent_a):
+    objective_with_indicator(accompaniment_a)
+    client.force_login(referent_a)
+    content = f"FASE;indicateur;année;valeur\n{accompaniment_a.school.fase};Élèves lecteurs;2024;beaucoup\n"
+    upload = SimpleUploadedFile("valeurs.csv", content.encode("utf-8"), content_type="text/csv")
+
+    response = client.post(reverse("pilotage_indicator_import"), {"file": upload})
+
+    assert response.status_code == 400
+    assert "Fichier lu en UTF-8. Rien n'a été importé : 1 problème." in text_of(response)
+
+
 def test_every_bad_line_is_reported_and_nothing_is_imported(client, accompaniment_a, referent_a, side_b):
     objective_with_indicator(accompaniment_a)
     fase = accompaniment_a.school.fase

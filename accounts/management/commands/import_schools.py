@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.imports import import_schools, read_schools_file
-from core.imports import TableImportError
+from core.imports import TableImportError, encoding_note
 from core.text import plural
 
 
@@ -16,12 +16,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", type=Path, help="fichier .csv (UTF-8, virgules ou points-virgules) ou .xlsx"
+            "file",
+            type=Path,
+            help="fichier .csv (UTF-8 ou Windows-1252, virgules ou points-virgules) ou .xlsx",
         )
 
     def handle(self, *args, file, **options):
         try:
-            summary = import_schools(dataset=read_schools_file(file))
+            dataset = read_schools_file(file)
+            if note := encoding_note(dataset):
+                self.stdout.write(note)
+            summary = import_schools(dataset=dataset)
         except TableImportError as error:
             for message in error.errors:
                 self.stderr.write(message)

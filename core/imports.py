@@ -100,17 +100,6 @@ class EncodingError(ValueError):
     """The bytes are neither UTF-8 nor Windows-1252."""
 
 
-def decode_csv(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read in: UTF-8 (with or without BOM) or,
-    failing that, Windows-1252, what Excel writes for « CSV (séparateur : point-virgule) »."""
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding).removeprefix("\ufeff"), encoding
-        except UnicodeDecodeError:
-            continue
-    raise EncodingError
-
-
 def encoding_note(dataset: Dataset) -> str:
     """What to tell the user about how the file was read: « Fichier lu en UTF-8. » for a CSV,
     nothing for a spreadsheet, whose encoding is not the user's choice."""

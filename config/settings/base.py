@@ -223,6 +223,9 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Longest a verification may run (seconds) before the page answers that the file is too complex;
+# a genuine convention takes well under one.
+VERIFY_TIMEOUT_SECONDS = env.float("VERIFY_TIMEOUT_SECONDS", default=5.0)
 # --- end of Signatures ---
 
 # --- Pilotage ---

@@ -69,7 +69,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request, user):
         super().login(request, user)
         start_session_clock(request)
-        cache.delete(_failures_key({"email": user.email}))
+        key = _failures_key({"email": user.email})
+        if key is not None:  # the owner is in: the count of failures starts again
+            cache.delete(key)
 
 
 def needs_second_proof(user) -> bool:

@@ -89,7 +89,8 @@ def time_box(seconds: float | None = None):
 
     started = time.monotonic()
     previous_handler = signal.signal(signal.SIGALRM, interrupt)
-    previous_delay, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # A delay of 0 would disarm the timer rather than fire at once.
+    previous_delay, _interval = signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
     try:
         yield deadline
     finally:

@@ -46,11 +46,10 @@ def test_server_error_page_is_french_and_standalone():
     assert "Une erreur est survenue" in response.content.decode()
 
 
-def test_production_counts_login_attempts_per_client_behind_the_proxy():
-    result = run_manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)",
-        environment=PRODUCTION_ENVIRONMENT,
-    )
-    assert result.stdout.strip().splitlines()[-1] == "1", result.stderr
+def test_production_believes_x_forwarded_for_only_from_the_configured_proxies():
+    script = "from django.conf import settings; print(settings.TRUSTED_PROXIES, settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = run_manage("shell", "-c", script, environment=PRODUCTION_ENVIRONMENT)
+    assert result.stdout.strip().splitlines()[-1] == "[] 0", result.stderr
+    environment = {**PRODUCTION_ENVIRONMENT, "TRUSTED_PROXIES": "127.0.0.1,::1"}
+    result = run_manage("shell", "-c", script, environment=environment)
+    assert result.stdout.strip().splitlines()[-1] == "['127.0.0.1', '::1'] 0", result.stderr

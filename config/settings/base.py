@@ -58,12 +58,15 @@ READONLY_GET_PACKAGES = {*LOCAL_APPS, "config"}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their long cache, everything else is checked.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -137,10 +140,24 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pilotis] "
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong passwords, per address only (accounts/adapters.py): an account is never locked, it
+    # asks for a second proof after LOGIN_FAILURES_BEFORE_SECOND_PROOF failures.
+    "login_failed_password": "5/5m/ip",
+    # Wrong TOTP codes (allauth's MFA stage): per address and per account. Only someone who
+    # already has the password gets this far.
     "login_failed": "5/5m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# After this many wrong passwords for an account within LOGIN_FAILURES_WINDOW seconds (counted
+# again from each failure), the right password must be followed by the TOTP or by a code e-mailed
+# to the person (allauth's login-by-code stage; asking for a code without a password stays off).
+LOGIN_FAILURES_BEFORE_SECOND_PROOF = env.int("LOGIN_FAILURES_BEFORE_SECOND_PROOF", default=5)
+LOGIN_FAILURES_WINDOW = env.int("LOGIN_FAILURES_WINDOW", default=60 * 60)
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# The addresses (or networks) of the reverse proxies in front of gunicorn: X-Forwarded-For is
+# believed only from them (core/client_ip.py). Empty: never, and only REMOTE_ADDR counts.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pilotis"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
@@ -202,7 +219,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 10 hours after sign-in whatever the activity, and after 30 minutes without a
+# request (accounts/middleware.py: SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 
 INVITATION_VALIDITY_DAYS = 7
 # The address of the site in e-mails sent outside a request (workflow notifications, reminders).
@@ -257,6 +277,9 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Longest a verification may run (seconds) before the page answers that the file is too complex;
+# a genuine convention takes well under one.
+VERIFY_TIMEOUT_SECONDS = env.float("VERIFY_TIMEOUT_SECONDS", default=5.0)
 # --- end of Signatures ---
 
 # --- Pilotage ---

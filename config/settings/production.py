@@ -14,9 +14,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Login rate limits count per client IP: without this, every request would seem to come from
-# the proxy, and five failed logins by anyone would lock everybody out.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# Login and verifier limits count per client address: set TRUSTED_PROXIES (base.py) to the
+# proxy's address, or every request seems to come from the proxy. allauth's own reading of
+# X-Forwarded-For stays off: accounts/adapters.py believes it only from those proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -28,6 +28,15 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..models import ConventionDocument
 from .crypto import SigningConfigurationError, outside_event_loop
+from .limits import (
+    MAX_SIGNATURES,
+    TOO_COMPLEX,
+    Deadline,
+    VerificationTooLong,
+    structure_refusal,
+    time_box,
+    too_long_message,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +158,17 @@ def check_signatory_upload(*, current: bytes, uploaded: bytes, field_name: str) 
             "Ce fichier n'est pas le document à signer complété de votre signature : il a été "
             "signé sur une autre version, ou modifié. Téléchargez la dernière version et signez-la."
         )
-    report = _verify(uploaded)
+    try:
+        with time_box() as deadline:
+            return _check_upload(current=current, uploaded=uploaded, field_name=field_name, deadline=deadline)
+    except VerificationTooLong:
+        raise UploadRefused(too_long_message()) from None
+
+
+def _check_upload(
+    *, current: bytes, uploaded: bytes, field_name: str, deadline: Deadline
+) -> VerificationReport:
+    report = _verify(uploaded, deadline=deadline)
     if report.error == NO_SIGNATURE:
         raise UploadRefused("Ce fichier ne contient aucune nouvelle signature.")
     if report.error is not None:
@@ -174,6 +193,7 @@ def check_signatory_upload(*, current: bytes, uploaded: bytes, field_name: str) 
         raise UploadRefused("Votre signature n'est pas valable : le fichier a peut-être été abîmé.")
     if signature.coverage != SignatureCoverageLevel.ENTIRE_FILE.name:
         raise UploadRefused("Quelque chose a été ajouté au fichier après votre signature.")
+    deadline.check()
     if not _only_form_filling_since(uploaded, base_revision=current_reader.xrefs.total_revisions - 1):
         raise UploadRefused(
             "Le fichier envoyé modifie le document en plus d'y ajouter votre signature : il ne peut pas être accepté."
@@ -195,11 +215,29 @@ def _only_form_filling_since(data: bytes, *, base_revision: int) -> bool:
     return isinstance(result, DiffResult) and result.modification_level <= ModificationLevel.FORM_FILLING
 
 
-def _verify(data: bytes) -> VerificationReport:
+def _verify(data: bytes, *, deadline: Deadline | None = None) -> VerificationReport:
+    """The report on `data`, within `deadline`, or within a time box of its own."""
     report = VerificationReport(sha256=hashlib.sha256(data).hexdigest(), trust_checked=bool(trust_roots()))
     # A PDF may have a little junk before its header, but not more than 1 KiB of it.
     if b"%PDF-" not in data[:1024]:
         return _failed(report, NOT_A_PDF)
+    # Counted on the raw bytes before pyHanko parses anything: the cost of a verification
+    # grows with the square of the revisions.
+    refusal = structure_refusal(data)
+    if refusal is not None:
+        return _failed(report, refusal)
+    if deadline is not None:
+        return _verify_signatures(report, data, deadline)
+    try:
+        with time_box() as own_deadline:
+            return _verify_signatures(report, data, own_deadline)
+    except VerificationTooLong:
+        logger.warning("Vérification interrompue : délai dépassé (%s)", report.sha256)
+        report.signatures = []
+        return _failed(report, too_long_message())
+
+
+def _verify_signatures(report: VerificationReport, data: bytes, deadline: Deadline) -> VerificationReport:
     try:
         reader = PdfFileReader(BytesIO(data))
         if reader.encrypted:
@@ -215,7 +253,13 @@ def _verify(data: bytes) -> VerificationReport:
         return _failed(report, UNREADABLE_SIGNATURE)
     if not embedded:
         return _failed(report, NO_SIGNATURE)
-    report.signatures = [_check_signature(signature) for signature in embedded]
+    if len(embedded) > MAX_SIGNATURES:  # e.g. signatures hidden in compressed object streams
+        return _failed(
+            report, TOO_COMPLEX.format(reason=f"{len(embedded)} signatures ({MAX_SIGNATURES} au plus)")
+        )
+    for signature in embedded:
+        deadline.check()
+        report.signatures.append(_check_signature(signature))
 
     last = report.signatures[-1]
     untouched = (

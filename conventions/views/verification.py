@@ -96,7 +96,7 @@ def _declared_length(request) -> int:
 def _over_rate_limit(request) -> bool:
     """Counts verifications per client IP in the shared cache, in fixed windows."""
     try:
-        ip = get_adapter(request).get_client_ip(request)  # honours ALLAUTH_TRUSTED_PROXY_COUNT
+        ip = get_adapter(request).get_client_ip(request)  # X-Forwarded-For only from TRUSTED_PROXIES
     except PermissionDenied:
         ip = "inconnue"
     key = f"pilotis:verify:{ip}"

@@ -24,7 +24,7 @@ def post_invitation(client, organisation, role, email="nouvelle.personne@pilotis
     return client.post("/invitations/nouvelle/", {"organisation": organisation, "role": role, "email": email})
 
 
-@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"])
 def test_failed_logins_of_one_client_do_not_lock_out_the_others_behind_the_proxy(client, side_a):
     cache.clear()
     for _ in range(6):

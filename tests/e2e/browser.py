@@ -9,6 +9,9 @@ from axe_playwright_python.sync_playwright import Axe
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Every page is audited on a desktop and on a phone (an iPhone 12-14's CSS width).
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 
 
 def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:
@@ -73,14 +76,25 @@ class Visitor:
 
     def audit(self, name: str, *, shows: str) -> None:
         """Note under `name` what is wrong with the current page, including what the console
-        said since the last audit, and whether its main content lacks the text `shows`."""
-        self.page.mouse.move(0, 0)  # no hover effect where the last click left the mouse
+        said since the last audit, and whether its main content lacks the text `shows`; axe-core
+        looks at it on a desktop and on a phone, where the page must not scroll sideways. The
+        window gets back the size it had."""
+        page = self.page
+        page.mouse.move(0, 0)  # no hover effect where the last click left the mouse
         problems = []
-        if shows not in self.page.get_by_role("main").inner_text():
+        if shows not in page.get_by_role("main").inner_text():
             problems.append(f"the page does not show {shows!r}")
         problems += self.console
-        violations = Axe().run(self.page).response["violations"]
-        problems += [_describe(v) for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        size = page.viewport_size
+        for width, viewport in (("1366 px", DESKTOP), ("390 px", PHONE)):
+            page.set_viewport_size(viewport)
+            if viewport is PHONE:
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                if scroll_width > viewport["width"]:
+                    problems.append(f"at {width} the page is {scroll_width} px wide: it scrolls sideways")
+            violations = Axe().run(page).response["violations"]
+            problems += [f"at {width}: {_describe(v)}" for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        page.set_viewport_size(size)
         # What the console says while axe works is axe's own doing (it copies the page's
         # stylesheets, which the CSP refuses on some pages), not the page's.
         self.console = []

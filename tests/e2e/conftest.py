@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from pilotage.demo import load_full_demo
-from tests.e2e.browser import Visitor
+from tests.e2e.browser import DESKTOP, Visitor
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium waits on network services it cannot reach on a closed network.
@@ -78,7 +78,9 @@ def demo(transactional_db, demo_dump):
 @pytest.fixture
 def visitor(browser, live_server, demo):
     # Without animations (Bootstrap honours reduced motion), axe never sees colours halfway.
-    context = browser.new_context(locale="fr-BE", timezone_id="Europe/Brussels", reduced_motion="reduce")
+    context = browser.new_context(
+        locale="fr-BE", timezone_id="Europe/Brussels", reduced_motion="reduce", viewport=DESKTOP
+    )
     context.set_default_timeout(15_000)
     # Pages link their icon, but a page without the layout (the standalone 500 page) makes
     # Chromium ask for /favicon.ico: a 404 in the console, and a request in parallel with the

@@ -189,6 +189,39 @@ def test_the_menu_opens_on_a_phone(visitor):
     visitor.assert_no_problems()
 
 
+def test_the_menu_holds_on_one_line_on_a_desktop_and_the_account_menu_opens_with_the_keyboard(visitor):
+    page = visitor.page
+    visitor.log_in("admin@pilotis.example")  # the longest menu
+    items = page.locator("#menu .main-menu .nav-link, #menu .user-menu > summary")
+    middles = [box["y"] + box["height"] / 2 for box in (item.bounding_box() for item in items.all())]
+    assert max(middles) - min(middles) < 4, f"the menu wraps at 1366 px: its items stand at {middles}"
+    log_out = page.get_by_role("button", name="Se déconnecter")
+    expect(log_out).to_be_hidden()
+    page.locator(".user-menu > summary").focus()
+    page.keyboard.press("Enter")
+    expect(log_out).to_be_visible()
+    expect(page.get_by_role("banner")).to_contain_text("Administrateur")
+    visitor.audit("/ with the account menu open", shows="Bonjour Alice")
+    visitor.click(log_out)
+    expect(page).to_have_url(re.compile("/comptes/login/"))
+    visitor.assert_no_problems()
+
+
+def test_on_a_phone_a_school_shows_its_steps_and_its_actions_buttons_on_screen(visitor):
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.log_in("conseiller.cpeons@pilotis.example")
+    visitor.check("/ecoles/9001/", shows="Athénée communal du Centre")
+    steps = page.get_by_role("list", name="Étapes du plan de pilotage")
+    expect(steps.get_by_role("listitem")).to_have_count(5)
+    expect(steps.locator('[aria-current="step"]')).to_contain_text("Étape en cours")
+    held = page.get_by_role("link", name=re.compile("^Marquer réalisée")).first
+    held.scroll_into_view_if_needed()
+    box = held.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"« Marquer réalisée » is off-screen: {box}"
+    visitor.assert_no_problems()
+
+
 def test_a_school_of_another_po_is_a_french_404(visitor):
     visitor.log_in("referent.liege@pilotis.example")
     visitor.check("/ecoles/104/", status=404, shows="Page introuvable")

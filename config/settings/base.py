@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from .logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -54,12 +56,15 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 READONLY_GET_PACKAGES = {*LOCAL_APPS, "config"}
 
 MIDDLEWARE = [
+    # First: every line logged while the request runs carries its id.
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.logs.UserIdMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -201,14 +206,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # `load_demo` creates accounts with published passwords: only where this is on.
 DEMO_ENABLED = env.bool("PILOTIS_DEMO", default=False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint narrates every step at INFO; its warnings (refused resources) are what matter.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
-}
+# One line per event with time, level, logger, request id and user id (config/settings/logs.py);
+# LOG_FORMAT=json for one JSON object a line.
+LOGGING = logging_config(log_format=env("LOG_FORMAT", default="text"), level=env("LOG_LEVEL", default="INFO"))
+# django-log-request-id: an id for every request, in each log line and in the answer's
+# X-Request-ID header (what a user can quote to support), and one summary line per request.
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=True)
 
 # --- Signatures (pyHanko) ---
 # The platform's sealing key and certificate (PKCS#12), used for the certification of every

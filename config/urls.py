@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from api import main as api_main
 from conventions.views import verification as verification_views
+from core.health import views as health_views
 
 # The admin has no login form of its own: people go through the same login (its rate
 # limits and two-factor included).
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("pilotage.urls")),
     path("protection-des-donnees/", accounts_views.data_protection, name="data_protection"),
     path("verifier/", verification_views.verify_document, name="verify_document"),
+    path("sante/", health_views.status, name="health"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),
     path("comptes/jetons/", accounts_views.api_tokens, name="api_tokens"),

@@ -117,6 +117,8 @@ MATRIX = {
     "verify_document": public,
     # What Pilotis keeps and who reads it: for everyone.
     "data_protection": public,
+    # The status page, for monitors: nothing private on it.
+    "health": public,
     # Signatures: the evidence certificate is seen like the convention; a signing link only
     # works for its signatory's account (an unknown token here: 404 for everybody, no leak),
     # and its actions are POSTs only.

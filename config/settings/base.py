@@ -235,6 +235,18 @@ VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 *
 PILOTAGE_REMINDER_DAYS = env.int("PILOTAGE_REMINDER_DAYS", default=14)
 # --- end of Pilotage ---
 
+# --- Health (/sante/) ---
+HEALTH_CHECKS = [
+    "core.health.checks.Database",
+    "core.health.checks.Cache",
+    "core.health.worker.WorkerHeartbeat",
+    "conventions.signatures.health.SigningKey",
+    "conventions.signatures.health.TimestampAuthority",
+]
+# A heartbeat task still waiting after this many seconds: no worker takes tasks.
+HEALTH_WORKER_MAX_DELAY = env.int("HEALTH_WORKER_MAX_DELAY", default=300)
+# --- end of Health ---
+
 # --- API ---
 # Calls per personal token (`/api/`), counted in the cache: "120/m", "5000/h"…
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test quality install lock bench totp clean
+.PHONY: run serve-prod backup restore test quality install lock bench totp clean
 
 # The links in the demo's e-mails and documents point at the address this command serves.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -18,6 +18,49 @@ run: install
 	@echo
 	@echo "Pilotis : http://127.0.0.1:$(PORT)/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production settings as they run in production (gunicorn with deploy/gunicorn.conf.py,
+# WhiteNoise, PostgreSQL, a separate task worker), on the loopback interface for a local trial.
+# Every variable can be given; the defaults below only make the trial start here: a local
+# PostgreSQL database, a secret key kept in var/, the demo's sealing key, e-mails on the console,
+# no redirection to HTTPS (there is no TLS proxy in front). Nothing in the production settings
+# is relaxed: cookies stay Secure (browsers accept them from http://localhost and 127.0.0.1).
+serve-prod: export DJANGO_SETTINGS_MODULE := config.settings.production
+serve-prod: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pilotis
+serve-prod: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve-prod: export SITE_URL ?= http://127.0.0.1:$(PORT)
+serve-prod: export EMAIL_URL ?= consolemail://
+serve-prod: export DJANGO_SECURE_SSL_REDIRECT ?= False
+serve-prod: export SIGNING_P12_PATH ?= $(CURDIR)/var/signing/pilotis-sealing.p12
+serve-prod: export SIGNING_P12_PASSPHRASE ?= pilotis-demo-cachet
+serve-prod: export SIGNING_TRUST_ROOTS ?= $(CURDIR)/var/signing/pilotis-ca.pem
+serve-prod: export GUNICORN_BIND ?= 127.0.0.1:$(PORT)
+serve-prod: install
+	@mkdir -p var
+	@test -f var/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@# The default database is created when it is missing; a given DATABASE_URL must exist.
+	@if [ "$$DATABASE_URL" = "postgres://postgres@127.0.0.1:5432/pilotis" ]; then \
+	  createdb -h 127.0.0.1 -U postgres pilotis 2>/dev/null || true; fi
+	export DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}; \
+	test -f "$$SIGNING_P12_PATH" || $(BIN)/python manage.py create_signing_certificate; \
+	$(BIN)/python manage.py check --deploy --fail-level ERROR && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py createcachetable && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	{ [ "$${PILOTIS_DEMO:-False}" != True ] || $(BIN)/python manage.py load_demo; } && \
+	{ $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  echo "Pilotis (production) : http://$$GUNICORN_BIND/ — état : http://$$GUNICORN_BIND/sante/"; \
+	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py; }
+
+# The whole database (signed PDFs and evidence included) to var/backups/, or to BACKUP=FILE;
+# `make restore BACKUP=FILE` puts it back into the database DATABASE_URL names (a fresh one).
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=fichier"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 totp:
 	@$(BIN)/python manage.py demo_totp

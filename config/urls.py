@@ -6,6 +6,7 @@ from accounts import views as accounts_views
 from api import main as api_main
 from conventions.views import verification as verification_views
 from core import views as core_views
+from core.health import views as health_views
 
 # The admin has no login form of its own: people go through the same login (its rate
 # limits and two-factor included).
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accessibilite/", core_views.accessibility_statement, name="accessibility_statement"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("verifier/", verification_views.verify_document, name="verify_document"),
+    path("sante/", health_views.status, name="health"),
     # Before allauth's own e-mail page, which this replaces.
     path("comptes/email/", accounts_views.email_change, name="account_email"),
     path("comptes/jetons/", accounts_views.api_tokens, name="api_tokens"),

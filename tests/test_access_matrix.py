@@ -123,6 +123,8 @@ MATRIX = {
     # The accessibility statement and the legal notice: for everyone, as the law wants.
     "accessibility_statement": public,
     "legal_notice": public,
+    # The status page, for monitors: nothing private on it.
+    "health": public,
     # Signatures: the evidence certificate is seen like the convention; a signing link only
     # works for its signatory's account (an unknown token here: 404 for everybody, no leak),
     # and its actions are POSTs only.

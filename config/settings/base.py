@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from .logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -56,6 +58,8 @@ INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS[:1] + THIRD_PARTY_APPS + LOCAL_APPS[1:
 READONLY_GET_PACKAGES = {*LOCAL_APPS, "config"}
 
 MIDDLEWARE = [
+    # First: every line logged while the request runs carries its id.
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static files keep their long cache, everything else is checked.
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.logs.UserIdMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -231,14 +236,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # `load_demo` creates accounts with published passwords: only where this is on.
 DEMO_ENABLED = env.bool("PILOTIS_DEMO", default=False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint narrates every step at INFO; its warnings (refused resources) are what matter.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
-}
+# One line per event with time, level, logger, request id and user id (config/settings/logs.py);
+# LOG_FORMAT=json for one JSON object a line.
+LOGGING = logging_config(log_format=env("LOG_FORMAT", default="text"), level=env("LOG_LEVEL", default="INFO"))
+# django-log-request-id: an id for every request, in each log line and in the answer's
+# X-Request-ID header (what a user can quote to support), and one summary line per request.
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=True)
 
 # --- Uploads ---
 # No upload is kept beyond UPLOAD_MAX_BYTES, whatever the form (core.uploads.BoundedUploadHandler
@@ -287,6 +291,18 @@ VERIFY_TIMEOUT_SECONDS = env.float("VERIFY_TIMEOUT_SECONDS", default=5.0)
 # deadline of a plan de pilotage.
 PILOTAGE_REMINDER_DAYS = env.int("PILOTAGE_REMINDER_DAYS", default=14)
 # --- end of Pilotage ---
+
+# --- Health (/sante/) ---
+HEALTH_CHECKS = [
+    "core.health.checks.Database",
+    "core.health.checks.Cache",
+    "core.health.worker.WorkerHeartbeat",
+    "conventions.signatures.health.SigningKey",
+    "conventions.signatures.health.TimestampAuthority",
+]
+# A heartbeat task still waiting after this many seconds: no worker takes tasks.
+HEALTH_WORKER_MAX_DELAY = env.int("HEALTH_WORKER_MAX_DELAY", default=300)
+# --- end of Health ---
 
 # --- API ---
 # Calls per personal token (`/api/`), counted in the cache: "120/m", "5000/h"…

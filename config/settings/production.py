@@ -29,14 +29,4 @@ CSRF_COOKIE_NAME = "__Secure-csrftoken"
 
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR"}},
-}
 ADMINS = [("Pilotis", a) for a in env.list("DJANGO_ADMINS", default=[])]

@@ -126,6 +126,13 @@ MATRIX = {
     "signature_done": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
     "signature_upload": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
     "signature_decline": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    # The same pages reached from inside Pilotis: only for a signatory the convention waits for
+    # (nobody here: 404, whether the convention is theirs or not).
+    "my_signature_page": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "my_signature_document": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "my_signature_done": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "my_signature_upload": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    "my_signature_decline": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
 }
 # Pilotage, on A's accompaniment (A's adviser assigned to it). Recording (steps, actions,
 # notes) is for the federation's staff and the assigned adviser: a 404 for everyone else, who
@@ -370,6 +377,11 @@ def _sample_url(name, world):
                 "convention_answer",
                 "convention_amend",
                 "convention_evidence",
+                "my_signature_page",
+                "my_signature_document",
+                "my_signature_done",
+                "my_signature_upload",
+                "my_signature_decline",
             )
         },
         "convention_document": {"reference": world["convention"].reference, "revision": 0},

@@ -1,6 +1,6 @@
 from functools import partial
 
-from .todo import count_for_request
+from .todo import known_count
 
 
 def memberships(request):
@@ -10,7 +10,6 @@ def memberships(request):
         return {}
     return {
         "user_memberships": list(user.memberships.with_organisations()),
-        # A callable: the template calls it only where the badge is drawn, and the list is
-        # computed once per request (the home page shares it).
-        "todo_count": partial(count_for_request, request),
+        # A callable, read where the badge is drawn, after the view has run.
+        "todo_count": partial(known_count, request),
     }

@@ -18,3 +18,11 @@ def items_for_request(request) -> list[todo.TodoItem]:
 
 def count_for_request(request) -> int:
     return len(items_for_request(request))
+
+
+def known_count(request) -> int | None:
+    """The count, if this request has already gathered the list (the home page); None
+    otherwise, and the navigation asks for it apart (`todo_count` view), so that no page pays
+    for the lists it does not show."""
+    cached = getattr(request, CACHE_ATTRIBUTE, None)
+    return None if cached is None else len(cached)

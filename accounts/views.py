@@ -49,6 +49,12 @@ def home(request):
     )
 
 
+@require_http_methods(["GET"])
+def todo_count(request):
+    """The badge of the navigation: how many things wait for the person (asked by htmx)."""
+    return render(request, "accounts/includes/todo_badge.html", {"count": todo.count_for_request(request)})
+
+
 def school_list(request):
     form = SchoolSearchForm(request.GET or None, user=request.user)
     schools = form.filter(School.objects.visible_to(request.user).with_parties())

@@ -49,6 +49,8 @@ inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for
 
 MATRIX = {
     "home": private,
+    # The count of « À faire » in the navigation: one's own, for every account.
+    "todo_count": private,
     "school_list": private,
     # A school of organisation A: every role of A reaches it, nobody of B does (404, no leak).
     "school_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),

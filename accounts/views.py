@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import services, todo
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, SchoolSearchForm
 from .models import ApiToken, Federation, Invitation, OrganisingAuthority, Role, School
 
@@ -42,8 +43,16 @@ def home(request):
             "organising_authority_count": organising_authorities.count(),
             "own_schools": own_schools,
             "can_invite": user.has_perm("accounts.invite_people"),
+            "todo_items": todo.items_for_request(request),
+            "today": timezone.localdate(),
         },
     )
+
+
+@require_http_methods(["GET"])
+def todo_count(request):
+    """The badge of the navigation: how many things wait for the person (asked by htmx)."""
+    return render(request, "accounts/includes/todo_badge.html", {"count": todo.count_for_request(request)})
 
 
 def school_list(request):

@@ -17,6 +17,7 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
+    path("a-faire/compte/", accounts_views.todo_count, name="todo_count"),
     path("ecoles/", accounts_views.school_list, name="school_list"),
     path("invitations/nouvelle/", accounts_views.invitation_create, name="invitation_create"),
     path("invitations/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),

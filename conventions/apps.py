@@ -6,4 +6,5 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions d'accompagnement"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the signing configuration checks
+        # Registers the signing configuration checks and its « À faire » lists.
+        from . import checks, todo  # noqa: F401

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from accounts.models import Federation, Membership, Role
 
-from .models import Convention, ConventionTemplate, Party, State, TerminationNotice
+from .models import Convention, ConventionTemplate, ConventionTransition, Party, State, TerminationNotice
 from .workflow import EDITABLE_STATES, TRANSITIONS, Actor, Transition, available
 
 
@@ -36,6 +36,14 @@ def is_signatory(user, signatory) -> bool:
     if signatory.user_id and signatory.user_id == user.pk:
         return True
     return bool(signatory.email and user.email and signatory.email.casefold() == user.email.casefold())
+
+
+def signatories_of(user) -> Q:
+    """The signatories `user` is, as a condition on ConventionSignatory (as `is_signatory`)."""
+    condition = Q(user=user.pk)
+    if user.email:
+        condition |= Q(email__iexact=user.email)
+    return condition
 
 
 def may_act_as_signatory(user, signatory, name: str) -> bool:
@@ -86,6 +94,18 @@ def parties_for(actors) -> set[Party]:
 def may_answer_notice(actors, notice: TerminationNotice) -> bool:
     """The other party answers a notice of termination in writing, once."""
     return bool(parties_for(actors) - {notice.party}) and not notice.answered_at
+
+
+def open_change_request(convention) -> ConventionTransition | None:
+    """The request for changes the PO has still to answer, for the top of the convention page."""
+    if convention.state != State.CHANGES_REQUESTED:
+        return None
+    return (
+        convention.transitions.filter(to_state=State.CHANGES_REQUESTED)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 def open_notice(convention: Convention) -> TerminationNotice | None:

@@ -36,6 +36,20 @@ urlpatterns = [
         signatures.evidence_certificate,
         name="convention_evidence",
     ),
+    # The signatory's own pending signature, from inside Pilotis (their « À signer »).
+    path("conventions/<str:reference>/signer/", signatures.signature_page, name="my_signature_page"),
+    path(
+        "conventions/<str:reference>/signer/document.pdf",
+        signatures.signature_document,
+        name="my_signature_document",
+    ),
+    path(
+        "conventions/<str:reference>/signer/depot/", signatures.signature_upload, name="my_signature_upload"
+    ),
+    path(
+        "conventions/<str:reference>/signer/refus/", signatures.signature_decline, name="my_signature_decline"
+    ),
+    path("conventions/<str:reference>/signer/fait/", signatures.signature_done, name="my_signature_done"),
     path("signer/<str:token>/", signatures.signature_page, name="signature_page"),
     path("signer/<str:token>/document.pdf", signatures.signature_document, name="signature_document"),
     path("signer/<str:token>/depot/", signatures.signature_upload, name="signature_upload"),

@@ -6,4 +6,5 @@ class PilotageConfig(AppConfig):
     verbose_name = "Pilotage des écoles"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        # Connects the receivers and registers its « À faire » lists.
+        from . import signals, todo  # noqa: F401

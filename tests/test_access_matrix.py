@@ -49,6 +49,8 @@ inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for
 
 MATRIX = {
     "home": private,
+    # The count of « À faire » in the navigation: one's own, for every account.
+    "todo_count": private,
     "school_list": private,
     # A school of organisation A: every role of A reaches it, nobody of B does (404, no leak).
     "school_detail": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
@@ -134,6 +136,13 @@ MATRIX = {
     "signature_done": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
     "signature_upload": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
     "signature_decline": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    # The same pages reached from inside Pilotis: only for a signatory the convention waits for
+    # (nobody here: 404, whether the convention is theirs or not).
+    "my_signature_page": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "my_signature_document": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "my_signature_done": Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404),
+    "my_signature_upload": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    "my_signature_decline": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
 }
 # Pilotage, on A's accompaniment (A's adviser assigned to it). Recording (steps, actions,
 # notes) is for the federation's staff and the assigned adviser: a 404 for everyone else, who
@@ -379,6 +388,11 @@ def _sample_url(name, world):
                 "convention_answer",
                 "convention_amend",
                 "convention_evidence",
+                "my_signature_page",
+                "my_signature_document",
+                "my_signature_done",
+                "my_signature_upload",
+                "my_signature_decline",
             )
         },
         "convention_document": {"reference": world["convention"].reference, "revision": 0},

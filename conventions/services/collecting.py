@@ -9,7 +9,7 @@ moment give one signature, and the other a French message."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..emails import send_signed_convention_email, send_transition_email
@@ -21,7 +21,7 @@ from ..models import (
     Signature,
     SignatureRequest,
 )
-from ..rules import is_signatory, may_act_as_signatory
+from ..rules import is_signatory, may_act_as_signatory, signatories_of
 from ..signatures.crypto import add_document_timestamp, sign_field
 from ..signatures.evidence import Kind, RequestMeta, record_event
 from ..signatures.rounds import current_round, current_step, latest_document, pending_signatories
@@ -64,6 +64,65 @@ def request_for_token(token: str) -> SignatureRequest:
         raise SigningRefused(LINK_UNKNOWN)
     _check_usable(request)
     return request
+
+
+NOTHING_TO_SIGN = (
+    "Aucune signature ne vous est demandée sur cette convention pour l'instant : vous avez peut-être "
+    "déjà signé, ou votre tour n'est pas encore venu (vous recevrez alors un e-mail)."
+)
+
+
+def request_for_signer(*, reference: str, user) -> SignatureRequest:
+    """The signature `user` owes on a convention, reached from inside Pilotis rather than from
+    the e-mailed link: their latest request not yet used nor revoked, checked like a link."""
+    request = (
+        SignatureRequest.objects.select_related("convention", "signatory", "prepared")
+        .filter(
+            convention__reference=reference,
+            signatory__in=ConventionSignatory.objects.filter(signatories_of(user)),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if request is None:
+        raise SigningRefused(NOTHING_TO_SIGN)
+    _check_usable(request)
+    return request
+
+
+def pending_requests(user):
+    """The signature requests waiting for `user` to sign: links still valid, not used, on
+    conventions still in signature, on a document they have not signed yet (newest first)."""
+    now = timezone.now()
+    signed = Signature.objects.filter(prepared=OuterRef("prepared"), signatory=OuterRef("signatory"))
+    return (
+        SignatureRequest.objects.filter(
+            signatory__in=ConventionSignatory.objects.filter(signatories_of(user)),
+            convention__state__in=TRANSITIONS["sign"].sources,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .exclude(Exists(signed))
+        .select_related("convention__organising_authority", "signatory")
+        .order_by("-created_at")
+    )
+
+
+def last_used_request(*, reference: str, user) -> SignatureRequest | None:
+    """The request `user` last signed (or refused) a convention with, for the page that follows."""
+    return (
+        SignatureRequest.objects.select_related("convention", "signatory")
+        .filter(
+            convention__reference=reference,
+            signatory__in=ConventionSignatory.objects.filter(signatories_of(user)),
+            used_at__isnull=False,
+        )
+        .order_by("-used_at", "-pk")
+        .first()
+    )
 
 
 def _check_usable(request: SignatureRequest) -> None:

@@ -27,9 +27,10 @@ from ..rules import (
     can_manage_conventions,
     may_answer_notice,
     may_start_cooperation,
+    open_change_request,
     open_notice,
 )
-from ..services import drafting
+from ..services import collecting, drafting
 from ..services.documents import convention_file
 from ..signatures import rounds
 
@@ -112,6 +113,8 @@ def convention_detail(request, reference):
         "version": text_version(convention),
         "signature_statuses": rounds.status(convention),
         "can_read_trail": can_read_audit_trail(request.user, convention.federation_id),
+        "change_request": open_change_request(convention),
+        "my_signature": collecting.pending_requests(request.user).filter(convention=convention).first(),
     }
     return render(request, "conventions/convention_detail.html", context)
 

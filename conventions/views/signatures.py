@@ -1,4 +1,6 @@
-"""The signatory's pages (from their personal link) and the evidence certificate."""
+"""The signatory's pages, reached from their personal link (`/signer/<token>/`) or from inside
+Pilotis (`/conventions/<reference>/signer/`, their « À signer »), and the evidence certificate.
+Both ways lead to the same pages and the same checks: only the lookup of the request differs."""
 
 from datetime import datetime
 
@@ -7,6 +9,7 @@ from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,18 +30,34 @@ def _refused(request, message: str, *, status: int = 410):
     return render(request, "conventions/signature_refused.html", {"message": message}, status=status)
 
 
-def _open(request, token):
-    """The request behind the link and its signatory, or a response explaining the refusal."""
+def _open(request, token=None, reference=None):
+    """The request behind the link (or the signatory's own pending request on the convention)
+    and its signatory, or a response explaining the refusal."""
     try:
-        signature_request = collecting.request_for_token(token)
+        if token is None:
+            signature_request = collecting.request_for_signer(reference=reference, user=request.user)
+        else:
+            signature_request = collecting.request_for_token(token)
     except collecting.SigningRefused as refusal:
-        status = 404 if str(refusal) == collecting.LINK_UNKNOWN else 410
+        status = 404 if str(refusal) in (collecting.LINK_UNKNOWN, collecting.NOTHING_TO_SIGN) else 410
         return None, _refused(request, str(refusal), status=status)
     try:
         collecting.check_signer(signature_request.signatory, request.user)
     except PermissionDenied as refusal:
         return None, _refused(request, str(refusal), status=403)
     return signature_request, None
+
+
+def _url(name: str, token=None, reference=None) -> str:
+    """The page `name` (page, document, upload, decline, done) the way this signatory came."""
+    if token is None:
+        return reverse(f"my_signature_{name}", args=[reference])
+    return reverse(f"signature_{name}", args=[token])
+
+
+def _links(request) -> dict:
+    kwargs = request.resolver_match.kwargs
+    return {name: _url(name, **kwargs) for name in ("page", "document", "upload", "decline")}
 
 
 def _authenticated_at(request):
@@ -58,7 +77,7 @@ def _page(
     context = {
         "convention": convention,
         "signatory": signature_request.signatory,
-        "token": request.resolver_match.kwargs["token"],
+        "links": _links(request),
         "doc": document_context(convention),
         "latest": latest,
         "my_turn": signature_request.signatory.step == step,
@@ -76,8 +95,8 @@ def _page(
 @writes_on_get
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
-def signature_page(request, token):
-    signature_request, refusal = _open(request, token)
+def signature_page(request, token=None, reference=None):
+    signature_request, refusal = _open(request, token, reference)
     if refusal:
         return refusal
     meta = RequestMeta.from_request(request)
@@ -97,16 +116,19 @@ def signature_page(request, token):
         )
     except collecting.SigningRefused as refused:
         return _refused(request, str(refused), status=409)
-    return redirect("signature_done", token=token)
+    return redirect(_url("done", token, reference))
 
 
-def signature_done(request, token):
+def signature_done(request, token=None, reference=None):
     """After signing: the link is spent; say so and point to the convention."""
-    found = (
-        SignatureRequest.objects.filter(token_hash=hash_token(token))
-        .select_related("convention", "signatory")
-        .first()
-    )
+    if token is None:
+        found = collecting.last_used_request(reference=reference, user=request.user)
+    else:
+        found = (
+            SignatureRequest.objects.filter(token_hash=hash_token(token))
+            .select_related("convention", "signatory")
+            .first()
+        )
     if found is None or not found.used_at:
         return _refused(request, collecting.LINK_UNKNOWN, status=404)
     try:
@@ -116,9 +138,9 @@ def signature_done(request, token):
     return render(request, "conventions/signature_done.html", {"signature_request": found})
 
 
-def signature_document(request, token):
+def signature_document(request, token=None, reference=None):
     """The current bytes, to sign with one's own certificate (eID)."""
-    signature_request, refusal = _open(request, token)
+    signature_request, refusal = _open(request, token, reference)
     if refusal:
         return refusal
     latest = rounds.latest_document(signature_request.convention)
@@ -131,8 +153,8 @@ def signature_document(request, token):
 
 @require_POST
 @reauthentication_required
-def signature_upload(request, token):
-    signature_request, refusal = _open(request, token)
+def signature_upload(request, token=None, reference=None):
+    signature_request, refusal = _open(request, token, reference)
     if refusal:
         return refusal
     form = UploadForm(request.POST, request.FILES)
@@ -147,13 +169,13 @@ def signature_upload(request, token):
         )
     except collecting.SigningRefused as refused:
         return _page(request, signature_request, status=400, error=str(refused))
-    return redirect("signature_done", token=token)
+    return redirect(_url("done", token, reference))
 
 
 @require_POST
 @reauthentication_required
-def signature_decline(request, token):
-    signature_request, refusal = _open(request, token)
+def signature_decline(request, token=None, reference=None):
+    signature_request, refusal = _open(request, token, reference)
     if refusal:
         return refusal
     form = DeclineForm(request.POST)
@@ -171,7 +193,7 @@ def signature_decline(request, token):
     except ValidationError as error:
         form.add_error("reason", error.messages[0])
         return _page(request, signature_request, decline_form=form, status=400)
-    return redirect("signature_done", token=token)
+    return redirect(_url("done", token, reference))
 
 
 def evidence_certificate(request, reference):

@@ -38,3 +38,17 @@ account_page = Expect(
     anonymous=LOGIN_REQUIRED, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE
 )
 account_public = Expect(anonymous=200, own=ANY_ACCOUNT_PAGE, other=ANY_ACCOUNT_PAGE, admin=ANY_ACCOUNT_PAGE)
+
+
+# Pages about one's own authenticator: 404 where the user has none (only federation staff
+# and administrators have TOTP in this world).
+totp_owners = {role: ANY_ACCOUNT_PAGE if role == Role.FPO_STAFF else 404 for role in ROLES}
+own_authenticator = Expect(
+    anonymous=LOGIN_REQUIRED, own=totp_owners, other=totp_owners, admin=ANY_ACCOUNT_PAGE
+)
+reauthentication_by_code = Expect(anonymous=LOGIN_REQUIRED, own=403, other=403, admin=403)
+no_recovery_codes = Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404)
+staff_only = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
+staff_edits = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
+own_batch = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}
+inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for role in ROLES}

@@ -24,8 +24,15 @@ from tests.access_expectations import (
     Expect,
     account_page,
     account_public,
+    inviters,
+    no_recovery_codes,
+    own_authenticator,
+    own_batch,
     private,
     public,
+    reauthentication_by_code,
+    staff_edits,
+    staff_only,
 )
 from tests.accounts.factories import InvitationFactory
 from tests.conventions.factories import convention_for
@@ -33,19 +40,6 @@ from tests.pilotage.factories import pilotage_sample_kwargs, pilotage_world
 
 pytestmark = pytest.mark.django_db
 
-
-# Pages about one's own authenticator: 404 where the user has none (only federation staff
-# and administrators have TOTP in this world).
-totp_owners = {role: ANY_ACCOUNT_PAGE if role == Role.FPO_STAFF else 404 for role in ROLES}
-own_authenticator = Expect(
-    anonymous=LOGIN_REQUIRED, own=totp_owners, other=totp_owners, admin=ANY_ACCOUNT_PAGE
-)
-reauthentication_by_code = Expect(anonymous=LOGIN_REQUIRED, own=403, other=403, admin=403)
-no_recovery_codes = Expect(anonymous=LOGIN_REQUIRED, own=404, other=404, admin=404)
-staff_only = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
-staff_edits = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
-own_batch = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}
-inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for role in ROLES}
 
 MATRIX = {
     "home": private,

@@ -1,5 +1,7 @@
 """Who may do what to a convention. Views, templates and services ask these rules."""
 
+from dataclasses import replace
+
 import rules
 from django.db.models import Q
 
@@ -134,12 +136,16 @@ def allowed_transitions(user, convention: Convention, actors: set | None = None)
         notice = open_notice(convention)
         if notice is not None and not may_decide_notice(actors, notice):
             transitions = [t for t in transitions if t.name not in ("terminate", "maintain")]
+    if convention.template.kind == ConventionTemplate.Kind.CENTRE_SCHOOL:
+        # The cooperation agreement is reviewed by the centre, not by a federation.
+        transitions = [
+            replace(t, label=t.label.replace("de la fédération", "du centre")) for t in transitions
+        ]
     return transitions
 
 
 def may_take(user, convention: Convention, name: str) -> bool:
-    transition = TRANSITIONS.get(name)
-    return transition is not None and transition in allowed_transitions(user, convention)
+    return name in TRANSITIONS and name in {t.name for t in allowed_transitions(user, convention)}
 
 
 @rules.predicate

@@ -160,6 +160,11 @@ class Convention(models.Model):
     def kind(self) -> str:
         return self.template.kind
 
+    def get_state_display(self) -> str:
+        label = State(self.state).label
+        # A cooperation agreement is reviewed by its centre, not by a federation.
+        return label.replace("(fédération)", "(centre)") if self.guidance_centre_id else label
+
     def outside_period(self, day, *, what: str) -> str:
         """Why `day` cannot belong to this convention ("" if it can): what is recorded under a
         convention falls within its period, once the period is known."""

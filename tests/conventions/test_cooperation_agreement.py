@@ -101,7 +101,12 @@ def test_the_whole_journey_to_the_signatures(client, side_a, agreement_world):
             }
         ],
     )
+    client.force_login(referent)
+    page = text_of(client.get(reverse("convention_detail", args=[convention.reference])))
+    assert "Soumettre à la relecture du centre" in page and "fédération" not in page.split("Pilotis —")[0]
     workflow.apply_transition(convention=convention, name="submit", by=referent)
+    convention.refresh_from_db()
+    assert convention.get_state_display() == "En relecture (centre)"
     with pytest.raises(PermissionDenied):
         workflow.apply_transition(convention=convention, name="approve", by=side_a.users[Role.FPO_STAFF])
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -53,6 +55,27 @@ class ActionTypeChoiceField(forms.ModelChoiceField):
         return f"{step}{action_type.title}{mandatory}"
 
 
+def duration_field(**kwargs) -> forms.DecimalField:
+    """A duration in the catalogue's unit (hours or half-days), with its limits said in words
+    and with a decimal comma, not in Django's generic « 0.5 » and « 4 chiffres »."""
+    return forms.DecimalField(
+        label="Durée",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+        error_messages={
+            "invalid": "Indiquez la durée en chiffres, par exemple 1,5.",
+            "min_value": "La durée est d'au moins 0,5.",
+            "max_digits": "La durée ne dépasse pas 999,9.",
+            "max_whole_digits": "La durée ne dépasse pas 999,9.",
+            "max_decimal_places": "Une seule décimale, par exemple 1,5.",
+        },
+        **kwargs,
+    )
+
+
 class ActionFieldsForm(forms.Form):
     """What is planned: the same fields for one school or several."""
 
@@ -61,15 +84,7 @@ class ActionFieldsForm(forms.Form):
     )
     date = SaneDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
-    duration = forms.DecimalField(
-        label="Durée",
-        required=False,
-        min_value=0.5,
-        max_digits=4,
-        decimal_places=1,
-        localize=True,
-        help_text="Laissée vide : la durée prévue au catalogue.",
-    )
+    duration = duration_field(help_text="Laissée vide : la durée prévue au catalogue.")
     location = forms.CharField(label="Lieu", required=False, max_length=200)
     participants = forms.CharField(label="Qui participe", required=False, widget=textarea())
 
@@ -112,9 +127,7 @@ class ActionCorrectForm(forms.Form):
 
     date = SaneDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(label="Heure", required=False, widget=TimeInput())
-    duration = forms.DecimalField(
-        label="Durée", required=False, min_value=0.5, max_digits=4, decimal_places=1, localize=True
-    )
+    duration = duration_field()
     participants = forms.CharField(label="Participants", required=False, widget=textarea())
     participant_count = forms.IntegerField(
         label="Nombre de participants", required=False, min_value=0, max_value=2000

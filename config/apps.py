@@ -12,11 +12,40 @@ MODEL_NAMES = {
 }
 
 
+# Their fields, which the admin's lists and forms show as column headings and labels.
+FIELD_NAMES = {
+    ("mfa", "authenticator"): {
+        "user": "utilisateur",
+        "type": "type",
+        "created_at": "créé le",
+        "last_used_at": "dernière utilisation",
+    },
+    ("django_tasks_database", "dbtaskresult"): {
+        "status": "état",
+        "enqueued_at": "mise en file le",
+        "started_at": "commencée le",
+        "finished_at": "terminée le",
+        "args_kwargs": "paramètres",
+        "priority": "priorité",
+        "task_path": "tâche",
+        "worker_ids": "processus",
+        "queue_name": "file",
+        "backend_name": "moteur",
+        "run_after": "pas avant",
+        "return_value": "résultat",
+        "exception_class_path": "erreur",
+        "traceback": "trace",
+    },
+}
+
+
 def name_models(app_label: str):
     for model in registry.get_app_config(app_label).get_models():
-        names = MODEL_NAMES.get((app_label, model._meta.model_name))
-        if names:
+        key = (app_label, model._meta.model_name)
+        if names := MODEL_NAMES.get(key):
             model._meta.verbose_name, model._meta.verbose_name_plural = names
+        for field_name, label in FIELD_NAMES.get(key, {}).items():
+            model._meta.get_field(field_name).verbose_name = label
 
 
 class PilotisAccountConfig(AccountConfig):

@@ -4,6 +4,7 @@ refuses edits, « Créer une nouvelle version » copies it, and every app has a 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from conventions.models import ConventionTemplate, Framework, FrameworkNode, FrameworkVersion
 from tests.conventions.factories import TemplateFactory, convention_for
@@ -123,3 +124,18 @@ def test_every_app_of_the_admin_has_a_french_name(client, admin_user):
         assert name in page
     for english in ("Tasks Database Backend", "Task Results", "MFA", "authenticators", "Accounts"):
         assert english not in page
+
+
+def test_the_lists_of_the_apps_we_take_from_others_have_french_headings(client, admin_user):
+    client.force_login(admin_user)
+
+    authenticators = text_of(client.get("/admin/mfa/authenticator/"))
+    tasks = DBTaskResult._meta
+
+    assert "Utilisateur" in authenticators and "Dernière utilisation" in authenticators
+    assert "Last used at" not in authenticators and "Created at" not in authenticators
+    # The task list shows its headings only once it has rows: the fields' names, as it reads them.
+    assert [tasks.get_field(f).verbose_name for f in ("enqueued_at", "finished_at")] == [
+        "mise en file le",
+        "terminée le",
+    ]

@@ -24,11 +24,19 @@ FEED_ENDED = (
 def calendar(request):
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
-        feed = calendar_feed_of(user=request.user, renew=feed is not None)
-        messages.success(
-            request,
-            "Nouveau lien créé : l'ancien ne fonctionne plus." if request.POST.get("renew") else "Lien créé.",
-        )
+        renew = feed is not None and request.POST.get("renew")
+        if renew and not request.POST.get("confirm"):
+            messages.error(
+                request,
+                "Cochez la case pour confirmer : l'ancienne adresse cessera de fonctionner dans vos agendas.",
+            )
+        elif renew:
+            calendar_feed_of(user=request.user, renew=True)
+            messages.success(request, "Nouveau lien créé : l'ancien ne fonctionne plus.")
+        elif feed is None:
+            # A second click on « Créer » (or a page left open) keeps the address it created.
+            calendar_feed_of(user=request.user, renew=False)
+            messages.success(request, "Lien créé.")
         return redirect("pilotage_calendar")
     url = request.build_absolute_uri(reverse("pilotage_calendar_feed", args=[feed.token])) if feed else None
     return render(request, "pilotage/calendar.html", {"feed": feed, "url": url})

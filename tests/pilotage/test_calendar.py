@@ -23,7 +23,12 @@ def test_an_adviser_creates_then_renews_the_private_address(client, adviser_a):
     page = text_of(client.get(reverse("pilotage_calendar")))
     assert "Remplacer par une nouvelle adresse" in page
     assert f"/calendrier/{first}.ics" in client.get(reverse("pilotage_calendar")).content.decode()
-    client.post(reverse("pilotage_calendar"), {"renew": "1"})
+    # A second click on « Créer », or « Remplacer » without ticking the box, keeps the address.
+    client.post(reverse("pilotage_calendar"))
+    refused = client.post(reverse("pilotage_calendar"), {"renew": "1"}, follow=True)
+    assert "Cochez la case pour confirmer" in text_of(refused)
+    assert CalendarFeed.objects.get(user=adviser_a).token == first
+    client.post(reverse("pilotage_calendar"), {"renew": "1", "confirm": "1"})
     second = CalendarFeed.objects.get(user=adviser_a).token
     assert second != first
     client.logout()

@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied
 
 from core.client_ip import client_ip
 
-from .session_timeouts import start_session_clock
-
 # Failed passwords are limited per address (ACCOUNT_RATE_LIMITS["login_failed_password"]),
 # never per account: a per-account lock lets anyone lock the owner out, administrators included.
 # Instead, once an account has had LOGIN_FAILURES_BEFORE_SECOND_PROOF failures, the right
@@ -68,7 +66,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def login(self, request, user):
         super().login(request, user)
-        start_session_clock(request)
         key = _failures_key({"email": user.email})
         if key is not None:  # the owner is in: the count of failures starts again
             cache.delete(key)

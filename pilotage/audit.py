@@ -22,6 +22,7 @@ from core.school_years import school_year_label
 from .models import (
     Accompaniment,
     ActionRecord,
+    AdviserAssignment,
     EngagementCheck,
     Evaluation,
     EvaluationResult,
@@ -101,6 +102,16 @@ KINDS = [
         "school",
         ("school",),
         lambda r: r.school.name,
+    ),
+    Kind(
+        "conseiller",
+        "Conseiller désigné",
+        AdviserAssignment,
+        "accompaniment__federation",
+        "accompaniment__convention",
+        "accompaniment__school",
+        ("accompaniment__school", "adviser"),
+        lambda r: f"{r.accompaniment.school.name} — {r.adviser}",
     ),
     Kind(
         "etape",

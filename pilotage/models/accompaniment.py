@@ -155,6 +155,7 @@ class AdviserAssignment(models.Model):
     )
     assigned_by = user_link("désigné par")
     assigned_at = models.DateTimeField("désigné le", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "conseiller désigné"

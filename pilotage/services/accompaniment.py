@@ -82,18 +82,17 @@ def assign_advisers(*, accompaniment: Accompaniment, advisers: Iterable[User], b
         )
     with transaction.atomic():
         Accompaniment.objects.select_for_update().get(pk=accompaniment.pk)
-        AdviserAssignment.objects.filter(accompaniment=accompaniment).exclude(adviser__in=advisers).delete()
-        current = set(
-            AdviserAssignment.objects.filter(accompaniment=accompaniment).values_list("adviser", flat=True)
-        )
-        AdviserAssignment.objects.bulk_create(
-            [
-                AdviserAssignment(accompaniment=accompaniment, adviser=adviser, assigned_by=by)
-                for adviser in advisers
-                if adviser.pk not in current
-            ],
-            ignore_conflicts=True,
-        )
+        # One by one, a handful at most: each assignment and its end go to the audit trail.
+        current = set()
+        for assignment in AdviserAssignment.objects.filter(accompaniment=accompaniment):
+            if assignment.adviser_id in {adviser.pk for adviser in advisers}:
+                current.add(assignment.adviser_id)
+            else:
+                assignment._history_user = by
+                assignment.delete()
+        for adviser in advisers:
+            if adviser.pk not in current:
+                AdviserAssignment.objects.create(accompaniment=accompaniment, adviser=adviser, assigned_by=by)
 
 
 def move_to_step(

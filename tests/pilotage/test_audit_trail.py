@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from pilotage.models import ActionRecord
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.pilotage.factories import ActionRecordFactory, objective_with_indicator
 from tests.utils import text_of
 
@@ -39,6 +40,20 @@ def test_a_step_move_shows_the_old_and_new_step(client, accompaniment_a, adviser
     assert "→ Étape 2 : Réaliser" in text
     assert adviser_a.get_full_name() in text
     assert "Entrée dans une étape" in journal_text(client, staff_a, type="etape")
+
+
+def test_advisers_designated_then_removed_show_in_the_trail(client, side_a, accompaniment_a, staff_a):
+    newcomer = UserFactory(first_name="Zoé", last_name="NOUVELLE", email="zoe.nouvelle@pilotis.example")
+    MembershipFactory(user=newcomer, role=Role.FPO_ADVISER, federation=side_a.federation)
+    url = reverse("pilotage_advisers", args=[accompaniment_a.pk])
+    client.force_login(staff_a)
+    client.post(url, {"advisers": [side_a.users[Role.FPO_ADVISER].pk, newcomer.pk]}, **HTMX)
+    client.post(url, {"advisers": [newcomer.pk]}, **HTMX)
+
+    text = journal_text(client, staff_a, type="conseiller")
+    assert f"Conseiller : — → {newcomer}" in text
+    assert "Suppression" in text and f"Conseiller : {side_a.users[Role.FPO_ADVISER]} → —" in text
+    assert staff_a.get_full_name() in text
 
 
 def test_an_action_held_then_edited_shows_each_change(client, accompaniment_a, adviser_a, staff_a):

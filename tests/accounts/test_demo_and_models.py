@@ -120,6 +120,7 @@ def test_home_query_count_does_not_grow_with_schools(client, side_a, queries_sta
         grow=lambda: SchoolFactory.create_batch(
             30, organising_authority=side_a.organising_authority, federation=side_a.federation
         ),
-        at_most=15,
+        # The « À faire » lists of federation staff cost one query or two each, whatever the count.
+        at_most=22,
     )
     assert "Vous suivez 32 écoles" in text_of(response)

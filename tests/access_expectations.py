@@ -52,3 +52,17 @@ staff_only = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
 staff_edits = {role: 200 if role == Role.FPO_STAFF else 403 for role in ROLES}
 own_batch = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}
 inviters = {role: 200 if role in (Role.FPO_STAFF, Role.PO_REFERENT) else 403 for role in ROLES}
+
+# Pilotage, on A's accompaniment (A's adviser assigned to it). Recording (steps, actions,
+# notes) is for the federation's staff and the assigned adviser: a 404 for everyone else, who
+# must not learn that the page exists. The PO référent ticks the PO's engagements; the référent
+# and the direction fill the plan (federation staff may record indicator values too); the
+# other people of A who see the school get a 403.
+recorders = {role: 200 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 404 for role in ROLES}
+federation_people = {role: 200 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 403 for role in ROLES}
+tickers = {role: 200 if role == Role.PO_REFERENT else 403 for role in ROLES}
+plan_editors = {role: 200 if role in (Role.PO_REFERENT, Role.SCHOOL_DIRECTION) else 403 for role in ROLES}
+value_recorders = {
+    role: 200 if role in (Role.PO_REFERENT, Role.SCHOOL_DIRECTION, Role.FPO_STAFF) else 403 for role in ROLES
+}
+starters = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}

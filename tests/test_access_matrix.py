@@ -12,8 +12,6 @@ from accounts.models import Role
 from conventions.models import ConventionDocument, Framework, FrameworkVersion
 from conventions.services import bulk
 from conventions.services.documents import store_document
-from core import jobs
-from pilotage.services import reports
 from tests.access_expectations import (
     ADMIN,
     ANONYMOUS,
@@ -24,16 +22,23 @@ from tests.access_expectations import (
     Expect,
     account_page,
     account_public,
+    federation_people,
     inviters,
     no_recovery_codes,
     own_authenticator,
     own_batch,
+    plan_editors,
     private,
     public,
     reauthentication_by_code,
+    recorders,
     staff_edits,
     staff_only,
+    starters,
+    tickers,
+    value_recorders,
 )
+from tests.access_samples import import_job, report_job
 from tests.accounts.factories import InvitationFactory
 from tests.conventions.factories import convention_for
 from tests.pilotage.factories import pilotage_sample_kwargs, pilotage_world
@@ -138,19 +143,6 @@ MATRIX = {
     "my_signature_upload": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
     "my_signature_decline": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
 }
-# Pilotage, on A's accompaniment (A's adviser assigned to it). Recording (steps, actions,
-# notes) is for the federation's staff and the assigned adviser: a 404 for everyone else, who
-# must not learn that the page exists. The PO référent ticks the PO's engagements; the référent
-# and the direction fill the plan (federation staff may record indicator values too); the
-# other people of A who see the school get a 403.
-recorders = {role: 200 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 404 for role in ROLES}
-federation_people = {role: 200 if role in (Role.FPO_STAFF, Role.FPO_ADVISER) else 403 for role in ROLES}
-tickers = {role: 200 if role == Role.PO_REFERENT else 403 for role in ROLES}
-plan_editors = {role: 200 if role in (Role.PO_REFERENT, Role.SCHOOL_DIRECTION) else 403 for role in ROLES}
-value_recorders = {
-    role: 200 if role in (Role.PO_REFERENT, Role.SCHOOL_DIRECTION, Role.FPO_STAFF) else 403 for role in ROLES
-}
-starters = {role: 200 if role == Role.FPO_STAFF else 404 for role in ROLES}
 MATRIX.update(
     {
         "pilotage_start": Expect(anonymous=LOGIN_REQUIRED, own=starters, other=404, admin=200),
@@ -195,6 +187,16 @@ MATRIX.update(
         ),
         "pilotage_indicator_import": Expect(
             anonymous=LOGIN_REQUIRED, own=value_recorders, other=value_recorders, admin=200
+        ),
+        # A background import is seen by the référent of A who started it, and by administrators.
+        "pilotage_indicator_import_job": Expect(
+            anonymous=LOGIN_REQUIRED,
+            own={
+                r: 403 if v == 403 else 200 if r == Role.PO_REFERENT else 404
+                for r, v in value_recorders.items()
+            },
+            other={r: 403 if v == 403 else 404 for r, v in value_recorders.items()},
+            admin=200,
         ),
         "pilotage_bulk_action": Expect(
             anonymous=LOGIN_REQUIRED, own=federation_people, other=federation_people, admin=200
@@ -349,18 +351,6 @@ def world(side_a, side_b, admin_user):
     }
 
 
-def _report_job(world):
-    """A finished yearly report asked for by A's staff."""
-    if "report_job" not in world:
-        side_a = world["A"]
-        job = reports.new_report_job(
-            federation=side_a.federation, year=2024, fmt="xlsx", user=side_a.users[Role.FPO_STAFF]
-        )
-        jobs.run(job, lambda job: ({"schools": 0}, "rapport.xlsx", b"PK"))
-        world["report_job"] = job.pk
-    return world["report_job"]
-
-
 def _sample_url(name, world):
     side_a = world["A"]
     kwargs = {
@@ -371,6 +361,7 @@ def _sample_url(name, world):
         "account_reset_password_from_key": {"uidb36": "zz", "key": "cle-inconnue"},
         "bulk_creation": {"pk": world["batch"].pk},
         "bulk_relaunch": {"pk": world["batch"].pk},
+        "pilotage_indicator_import_job": {"pk": import_job(world)},
         "framework_detail": {"code": "cadre", "number": 1},
         "template_detail": {"code": world["convention"].template.code, "version": 1},
         **{
@@ -404,9 +395,9 @@ def _sample_url(name, world):
         "convention_transition": {"reference": world["convention"].reference, "name": "send_to_po"},
         **pilotage_sample_kwargs(world["pilotage"]),
         **api_sample_kwargs(world),
-        "pilotage_report_status": {"job": _report_job(world)},
-        "pilotage_report_download": {"job": _report_job(world)},
-        "pilotage_report_relaunch": {"job": _report_job(world)},
+        "pilotage_report_status": {"job": report_job(world)},
+        "pilotage_report_download": {"job": report_job(world)},
+        "pilotage_report_relaunch": {"job": report_job(world)},
         # The Word and OpenDocument exports (issue 14, point 1).
         **{name: {"reference": world["convention"].reference} for name in OFFICE_EXPORTS},
     }.get(name, {})

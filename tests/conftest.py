@@ -52,6 +52,14 @@ def _side(label: str) -> Side:
     return Side(federation, po, school, other_school, users)
 
 
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run last: Playwright keeps its event loop running in the main thread
+    for the whole session, and code that calls async_to_sync there (the task worker run in
+    process by the ops tests) refuses to run after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
 def side_a(db):
     return _side("A")

@@ -52,7 +52,6 @@ def _side(label: str) -> Side:
     return Side(federation, po, school, other_school, users)
 
 
-
 def pytest_collection_modifyitems(config, items):
     """The browser tests run last: Playwright keeps its event loop running in the main thread
     for the whole session, and code that calls async_to_sync there (the task worker run in

@@ -106,6 +106,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two people signing or saving at the same moment: each write transaction takes SQLite's
+    # write lock when it begins (not halfway, where it could only fail with « database is
+    # locked »), and waits up to 20 s for the other to finish.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # allauth's login rate limits count attempts in the cache: it must be shared by every

@@ -27,3 +27,10 @@ WHITENOISE_USE_FINDERS = True
 # Signatures: tests/conftest.py makes a sealing key in a temporary directory for the session
 # and points SIGNING_P12_PATH and SIGNING_TRUST_ROOTS at it.
 SIGNING_P12_PASSPHRASE = "pilotis-test-cachet"  # noqa: S105
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: there, a second connection (a thread, a
+    # worker process) meets table locks that no busy timeout waits for, so the concurrency tests
+    # would not see what users of the default database see.
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405

@@ -1,7 +1,8 @@
 """Two signing requests for the same signatory at the same moment (two tabs, two app nodes):
 exactly one signature and one "signed" event; the other gets a clear French message.
 
-Needs PostgreSQL's row locks (CI runs on PostgreSQL); SQLite serialises whole transactions."""
+On PostgreSQL the convention's row lock orders them; on SQLite each write transaction takes the
+database's write lock when it begins and the other waits (settings: IMMEDIATE, busy timeout)."""
 
 import threading
 
@@ -14,13 +15,7 @@ from conventions.services import collecting
 from conventions.signatures import evidence, rounds
 from tests.conventions.signatures.helpers import meta, open_request, send_for_signature
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="les verrous de ligne ne se vérifient que sur PostgreSQL (DATABASE_URL=postgres://…), comme en CI",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_simultaneous_signatures_for_the_same_signatory_give_one(side_a):

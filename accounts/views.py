@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from core.text import lower_first
+
 from . import services, todo
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, SchoolSearchForm
 from .models import ApiToken, Federation, Invitation, OrganisingAuthority, Role, School
@@ -150,7 +152,7 @@ def invitation_accept(request, token: str):
             )
         messages.success(
             request,
-            f"Bienvenue ! Vous êtes désormais {invitation.get_role_display().lower()} "
+            f"Bienvenue ! Vous êtes désormais {lower_first(invitation.get_role_display())} "
             f"pour {invitation.organisation}.",
         )
         return redirect("home")

@@ -7,6 +7,7 @@ from itertools import groupby
 from django.conf import settings
 
 from core.documents import Blank, Document, Heading, ListBlock, Paragraph, Run, html_blocks
+from core.text import lower_first
 
 from .models import ConventionDocument
 from .rendering import DocumentContext, document_context, text_version
@@ -27,7 +28,7 @@ def convention_document(convention, *, stored: ConventionDocument | None) -> Doc
         if stored is not None:
             footer.insert(
                 0,
-                f"SHA-256 du PDF conservé (révision {stored.revision}, {stored.get_kind_display().lower()}) : "
+                f"SHA-256 du PDF conservé (révision {stored.revision}, {lower_first(stored.get_kind_display())}) : "
                 f"{stored.sha256}",
             )
     else:

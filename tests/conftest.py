@@ -2,8 +2,10 @@
 what belongs to A stays out of B's reach."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from accounts.models import Role, School
 from tests.accounts.factories import (
@@ -50,6 +52,15 @@ def _side(label: str) -> Side:
         MembershipFactory(user=user, role=role, **organisation)
         users[role] = user
     return Side(federation, po, school, other_school, users)
+
+
+def pytest_sessionstart(session):
+    """SQLite's test database is a file (config/settings/test.py): a new one each session, as
+    the in-memory one was, since the transactional tests empty the tables that migrations fill
+    (the five steps) at the end of a session."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(database["TEST"]["NAME"]).unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):

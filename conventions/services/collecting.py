@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.text import lower_first
+
 from ..emails import send_signed_convention_email, send_transition_email
 from ..models import (
     Convention,
@@ -137,7 +139,7 @@ def _check_usable(request: SignatureRequest) -> None:
             "prochain rappel, ou demandez-le à la fédération."
         )
     if request.convention.state not in TRANSITIONS["sign"].sources:
-        raise SigningRefused(NOT_SIGNING.format(state=request.convention.get_state_display().lower()))
+        raise SigningRefused(NOT_SIGNING.format(state=lower_first(request.convention.get_state_display())))
 
 
 SIGNER_LEFT = (

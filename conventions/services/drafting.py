@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import GuidanceCentre, Membership, OrganisingAuthority, Role, School, User
+from core.text import lower_first
 
 from ..models import (
     Convention,
@@ -112,7 +113,7 @@ def check_parties(
     if standing:
         raise ValidationError(
             "Ces écoles relèvent déjà d'une convention de ce type avec la fédération : "
-            + ", ".join(f"{c.reference} ({c.get_state_display().lower()})" for c in standing)
+            + ", ".join(f"{c.reference} ({lower_first(c.get_state_display())})" for c in standing)
             + ". Une nouvelle convention n'est possible qu'une fois celle-ci expirée, résiliée ou annulée."
         )
 
@@ -211,7 +212,7 @@ def create_cooperation_agreement(
     if standing:
         raise ValidationError(
             f"{school} a déjà une convention de collaboration avec {centre} : {standing.reference} "
-            f"({standing.get_state_display().lower()})."
+            f"({lower_first(standing.get_state_display())})."
         )
     with transaction.atomic():
         convention = Convention(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.text import lower_first
 
 from ..emails import send_transition_email
 from ..models import Convention, Party, State, TerminationNotice
@@ -37,10 +38,10 @@ def apply_transition(
         )
         actors = {Actor.SYSTEM} if as_system else actors_for(by, convention)
         if not transition.actors & actors:
-            raise PermissionDenied(f"Vous ne pouvez pas « {transition.label.lower()} ».")
+            raise PermissionDenied(f"Vous ne pouvez pas « {lower_first(transition.label)} ».")
         if convention.state not in transition.sources:
             raise ValidationError(
-                f"Action impossible : la convention est « {convention.get_state_display().lower()} »."
+                f"Action impossible : la convention est « {lower_first(convention.get_state_display())} »."
             )
         if transition.comment_required and not comment:
             raise ValidationError({"comment": "Indiquez le motif : il est communiqué à l'autre partie."})

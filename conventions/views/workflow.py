@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from core.text import lower_first
+
 from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm
 from ..rules import can_amend
 from ..services import drafting, workflow
@@ -29,7 +31,7 @@ def convention_transition(request, reference, name):
     else:
         convention.refresh_from_db()
         messages.success(
-            request, f"La convention est désormais « {convention.get_state_display().lower()} »."
+            request, f"La convention est désormais « {lower_first(convention.get_state_display())} »."
         )
     return redirect(convention)
 

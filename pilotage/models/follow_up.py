@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import School, membership_ids
 from conventions.models import TemplateEngagement
+from core.text import lower_first
 from core.values import sane_date
 
 from .accompaniment import Accompaniment, AdviserAssignment, ScopedQuerySet
@@ -251,4 +252,4 @@ class Note(models.Model):
         indexes = [models.Index(fields=["school", "created_at"], name="note_school_created")]
 
     def __str__(self):
-        return f"Note sur {self.school.name} ({self.get_visibility_display().lower()})"
+        return f"Note sur {self.school.name} ({lower_first(self.get_visibility_display())})"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from core.text import lower_first
 from pilotage.models import Accompaniment, ActionRecord, ActionType
 
 from .common import french_date, require
@@ -74,7 +75,7 @@ def _lock_planned(action: ActionRecord) -> ActionRecord:
     )
     if locked.status != ActionRecord.Status.PLANNED:
         raise ValidationError(
-            f"Cette action est déjà {locked.get_status_display().lower()} : rechargez la page pour la voir."
+            f"Cette action est déjà {lower_first(locked.get_status_display())} : rechargez la page pour la voir."
         )
     return locked
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.text import lower_first
 from pilotage.models import ActionCorrection, ActionRecord
 from pilotage.rules import DELETE_DELAY_DAYS, can_delete
 
@@ -41,7 +42,7 @@ def _lock(action: ActionRecord, version: str | None, statuses) -> ActionRecord:
         raise ValidationError(STALE)
     if locked.status not in statuses:
         raise ValidationError(
-            f"Cette action est {locked.get_status_display().lower()} : rechargez la page pour la voir."
+            f"Cette action est {lower_first(locked.get_status_display())} : rechargez la page pour la voir."
         )
     return locked
 
@@ -151,7 +152,7 @@ def reopen_action(*, action: ActionRecord, by: User, reason: str, version: str |
     reason = _reason(reason)
     with transaction.atomic():
         locked = _lock(action, version, [ActionRecord.Status.HELD, ActionRecord.Status.CANCELLED])
-        before = [f"état : {locked.get_status_display().lower()} → prévue"]
+        before = [f"état : {lower_first(locked.get_status_display())} → prévue"]
         if locked.cancel_reason:
             before.append(f"motif de l'annulation : {locked.cancel_reason}")
         if locked.participant_count is not None:
@@ -180,7 +181,7 @@ def delete_action(
         )
     with transaction.atomic():
         locked = _lock(action, version, list(ActionRecord.Status))
-        details = [f"état : {locked.get_status_display().lower()}"]
+        details = [f"état : {lower_first(locked.get_status_display())}"]
         if locked.participants:
             details.append(f"participants : {locked.participants}")
         if locked.cancel_reason:

@@ -195,7 +195,9 @@ def test_each_step_notifies_the_other_side_by_email_after_commit(side_a, django_
         workflow.apply_transition(convention=convention, name="send_to_po", by=side_a.users[Role.FPO_STAFF])
     assert [m.to for m in mail.outbox] == [[side_a.users[Role.PO_REFERENT].email]]
     assert convention.reference in mail.outbox[0].subject
-    assert "à compléter par le po" in mail.outbox[0].subject.lower()
+    # The state's label keeps its capitals inside the sentence (« le PO », never « le po »).
+    assert "à compléter par le PO" in mail.outbox[0].subject
+    assert "est désormais « à compléter par le PO »" in mail.outbox[0].body
 
 
 def test_references_follow_each_other_per_federation_and_year(side_a):

@@ -152,13 +152,13 @@ def _fill(convention, referent: User, start: date):
             ).first()
             civility, function = "Madame", "Directrice"
             name = direction.get_full_name() if direction else f"Direction de {school.name}"
-            email = direction.email if direction else ""
+            email = direction.email if direction else f"direction.{school.fase}@pilotis.example"
         else:
             civility, name, function, email = (
                 "Monsieur",
                 f"Signataire {index + 1} de {po.name}",
                 signatory.function,
-                "",
+                f"signataire{index + 1}.po{po.pk}@pilotis.example",
             )
         rows.append(
             {

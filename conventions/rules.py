@@ -161,6 +161,13 @@ def can_edit_fpo_part(user, convention) -> bool:
 
 
 @rules.predicate
+def can_resend_links(user, convention) -> bool:
+    """The federation's staff follow the collection of signatures: they correct an address and
+    resend a link while the convention is in signing."""
+    return convention.state == State.SIGNING and Actor.FPO in actors_for(user, convention)
+
+
+@rules.predicate
 def can_manage_conventions(user, federation=None) -> bool:
     """Federation staff create conventions and manage templates."""
     if not user.is_authenticated:

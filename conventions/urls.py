@@ -29,6 +29,11 @@ urlpatterns = [
         workflow.convention_transition,
         name="convention_transition",
     ),
+    path(
+        "conventions/<str:reference>/signataires/<int:pk>/renvoi/",
+        workflow.signatory_resend_link,
+        name="convention_resend_link",
+    ),
     path("conventions/<str:reference>/reponse/", workflow.convention_answer, name="convention_answer"),
     path("conventions/<str:reference>/avenant/", workflow.convention_amend, name="convention_amend"),
     path(

@@ -111,6 +111,7 @@ def _sample_url(name, world):
             )
         },
         "convention_document": {"reference": world["convention"].reference, "revision": 0},
+        "convention_resend_link": {"reference": world["convention"].reference, "pk": 1},
         **{
             name: {"token": "jeton-inconnu"}
             for name in (

@@ -1,4 +1,5 @@
-"""The signatory's forms: sign, upload a document signed with one's own certificate, decline."""
+"""The signatory's forms: sign, upload a document signed with one's own certificate, decline;
+and the staff's: a signatory's corrected address, to resend their link."""
 
 from django import forms
 
@@ -24,4 +25,15 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Indiquez le motif de votre refus : il est communiqué à la fédération."},
+    )
+
+
+class ResendLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        error_messages={
+            "required": "Indiquez l'adresse e-mail du signataire.",
+            "invalid": "Saisissez une adresse e-mail valide.",
+        },
     )

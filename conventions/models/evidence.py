@@ -139,6 +139,7 @@ class ConventionEvent(models.Model):
         UPLOADED = "uploaded", "Signé (fichier déposé)"
         DECLINED = "declined", "Refus de signer"
         REMINDED = "reminded", "Rappel envoyé"
+        CORRECTED = "corrected", "Adresse corrigée ou lien renvoyé"
         COMPLETED = "completed", "Toutes les signatures recueillies"
 
     convention = models.ForeignKey(

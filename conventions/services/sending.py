@@ -16,7 +16,7 @@ from ..emails import send_signature_request_email
 from ..models import Convention, ConventionDocument, SignatureRequest, State
 from ..signatures.crypto import SignatureFieldSpec, prepare_for_signing, signing_is_configured
 from ..signatures.evidence import Kind, record_event
-from ..signatures.rounds import current_step, pending_signatories
+from ..signatures.rounds import current_round, current_step, pending_signatories
 from .documents import freeze, store_document
 
 
@@ -42,6 +42,15 @@ def check_can_prepare(convention: Convention) -> None:
     if not convention.signatories.exists():
         raise ValidationError(
             "La convention n'a aucun signataire : elle ne peut pas être envoyée en signature."
+        )
+    # A signatory without an address would never get a link, and the convention would wait for
+    # them for ever.
+    unreachable = [str(s) for s in convention.signatories.order_by("step", "position") if not s.email]
+    if unreachable:
+        raise ValidationError(
+            "Envoi en signature impossible : il manque l'adresse e-mail de "
+            + " ; ".join(unreachable)
+            + ". Complétez-la dans l'étape « Signataires » de la convention."
         )
 
 
@@ -124,6 +133,43 @@ def send_links(convention: Convention, prepared: ConventionDocument) -> list[Sig
             )
         made.append(request)
     return made
+
+
+def correct_address_and_resend(*, signatory, email: str, by) -> SignatureRequest | None:
+    """Staff correct a signatory's address while the convention is in signing, or just resend
+    the link: the old link stops working and a new one goes to the address now given. Only for a
+    signatory who has not signed this round; their name and function are printed in the frozen
+    text and cannot change here. Returns the new request, or None when their turn has not come
+    yet (the link goes to the new address when it does)."""
+    with transaction.atomic():
+        convention = Convention.objects.select_for_update().get(pk=signatory.convention_id)
+        signatory = convention.signatories.get(pk=signatory.pk)
+        if convention.state != State.SIGNING:
+            raise ValidationError("La convention n'est pas en signature : aucun lien à renvoyer.")
+        prepared = current_round(convention)
+        if signatory not in pending_signatories(convention, prepared):
+            raise ValidationError(f"{signatory} a déjà signé : son lien ne peut plus être renvoyé.")
+        before = signatory.email
+        if email != before:
+            signatory.email = email
+            signatory.full_clean()
+            signatory._history_user = by
+            signatory.save(update_fields=["email"])
+        revoked = SignatureRequest.objects.filter(
+            signatory=signatory, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        record_event(
+            convention,
+            kind=Kind.CORRECTED,
+            signatory=signatory,
+            actor=by,
+            detail=(f"Adresse corrigée : {before or 'aucune'} → {email}. " if email != before else "")
+            + ("Ancien lien désactivé." if revoked else "Aucun lien en cours."),
+        )
+        made = [
+            request for request in send_links(convention, prepared) if request.signatory_id == signatory.pk
+        ]
+        return made[0] if made else None
 
 
 def send_reminders(*, now=None) -> int:

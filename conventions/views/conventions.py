@@ -16,6 +16,7 @@ from core.exports import EXPORT_FORMATS
 
 from ..exports import export_response
 from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm, ConventionFilterForm, CooperationForm
+from ..forms.signatures import ResendLinkForm
 from ..models import Convention, ConventionTemplate
 from ..rendering import document_context, text_version
 from ..rules import (
@@ -25,6 +26,7 @@ from ..rules import (
     can_edit_fpo_part,
     can_edit_po_part,
     can_manage_conventions,
+    can_resend_links,
     may_answer_notice,
     may_start_cooperation,
     open_change_request,
@@ -112,6 +114,7 @@ def convention_detail(request, reference):
         "comment_form": CommentForm(),
         "version": text_version(convention),
         "signature_statuses": rounds.status(convention),
+        "resend_form": ResendLinkForm() if can_resend_links(request.user, convention) else None,
         "can_read_trail": can_read_audit_trail(request.user, convention.federation_id),
         "change_request": open_change_request(convention),
         "my_signature": collecting.pending_requests(request.user).filter(convention=convention).first(),

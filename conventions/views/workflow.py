@@ -1,16 +1,17 @@
 """The workflow actions on a convention's page: a transition, the written answer to a notice of
-termination, an amendment."""
+termination, an amendment, a signatory's link resent."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from core.text import lower_first
 
 from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm
-from ..rules import can_amend
-from ..services import drafting, workflow
+from ..forms.signatures import ResendLinkForm
+from ..rules import can_amend, can_resend_links
+from ..services import drafting, sending, workflow
 from .conventions import visible_convention
 
 
@@ -67,3 +68,30 @@ def convention_amend(request, reference):
     )
     messages.success(request, f"L'avenant {amendment.reference} est créé : complétez-le puis soumettez-le.")
     return redirect(amendment)
+
+
+@require_POST
+def signatory_resend_link(request, reference, pk):
+    convention = visible_convention(request, reference)
+    if not can_resend_links(request.user, convention):
+        raise PermissionDenied("Seule la fédération renvoie les liens de signature, pendant la signature.")
+    signatory = get_object_or_404(convention.signatories, pk=pk)
+    form = ResendLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"{signatory} : {' '.join(form.errors['email'])}")
+        return redirect(convention)
+    try:
+        made = sending.correct_address_and_resend(
+            signatory=signatory, email=form.cleaned_data["email"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        email = form.cleaned_data["email"]
+        messages.success(
+            request,
+            f"Nouveau lien de signature envoyé à {signatory} ({email}) ; l'ancien ne fonctionne plus."
+            if made
+            else f"Adresse de {signatory} enregistrée ({email}) : son lien lui sera envoyé quand viendra son tour.",
+        )
+    return redirect(convention)

@@ -93,7 +93,7 @@ def fill(convention, side):
             "civility": "Madame",
             "full_name": f"Signataire {s.pk}",
             "function": s.function,
-            "email": "",
+            "email": f"signataire{s.pk}@pilotis.example",
         }
         for s in convention.signatories.exclude(party="fpo")
     ]
@@ -114,4 +114,8 @@ def fill(convention, side):
             }
         ],
     )
+    # The federation's own signatories have an address too, or sending for signature is refused.
+    for signatory in convention.signatories.filter(party="fpo", email=""):
+        signatory.email = f"federation{signatory.pk}@pilotis.example"
+        signatory.save(update_fields=["email"])
     convention.refresh_from_db()

@@ -283,4 +283,3 @@ OFFICE_EXPORTS = ("convention_docx", "convention_odt")
 # --- A signatory's link resent by the federation (issue 11, point 7) -------------------------
 # POST only (a GET is a 405); the POST side is tests/conventions/signatures/test_resend_links.py.
 MATRIX.update({"convention_resend_link": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405)})
-

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conventions', '0007_history_of_schools_and_contacts'),
+        ("conventions", "0007_history_of_schools_and_contacts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='conventionevent',
-            name='kind',
-            field=models.CharField(choices=[('prepared', 'Document préparé'), ('sent', 'Lien envoyé'), ('opened', 'Lien ouvert'), ('reauthenticated', 'Identité confirmée'), ('signed', 'Signé'), ('uploaded', 'Signé (fichier déposé)'), ('declined', 'Refus de signer'), ('reminded', 'Rappel envoyé'), ('corrected', 'Adresse corrigée ou lien renvoyé'), ('completed', 'Toutes les signatures recueillies')], max_length=20, verbose_name='événement'),
+            model_name="conventionevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("prepared", "Document préparé"),
+                    ("sent", "Lien envoyé"),
+                    ("opened", "Lien ouvert"),
+                    ("reauthenticated", "Identité confirmée"),
+                    ("signed", "Signé"),
+                    ("uploaded", "Signé (fichier déposé)"),
+                    ("declined", "Refus de signer"),
+                    ("reminded", "Rappel envoyé"),
+                    ("corrected", "Adresse corrigée ou lien renvoyé"),
+                    ("completed", "Toutes les signatures recueillies"),
+                ],
+                max_length=20,
+                verbose_name="événement",
+            ),
         ),
     ]

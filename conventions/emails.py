@@ -9,7 +9,7 @@ from django_tasks import task
 from accounts.models import Membership, Role, User
 from core.mail import send_plain_mail
 
-from .models import Convention, ConventionTransition, SignatureRequest
+from .models import Convention, ConventionTransition, Signature, SignatureRequest
 from .workflow import TRANSITIONS, Actor
 
 
@@ -87,3 +87,23 @@ def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
         "verify": base + reverse("verify_document"),
     }
     send_plain_mail(template="signature_completed", context=context, to=sorted(to))
+
+
+@task()
+def send_declined_to_signers_email(*, request_id: int) -> None:
+    """Those who had already signed the round learn that a refusal ended it: their signature
+    will not take effect."""
+    declined = SignatureRequest.objects.select_related(
+        "signatory", "convention__federation", "convention__organising_authority"
+    ).get(pk=request_id)
+    signers = Signature.objects.filter(prepared=declined.prepared_id).select_related("signatory")
+    to = sorted({signature.signatory.email for signature in signers if signature.signatory.email})
+    if not to:
+        return
+    context = {
+        "convention": declined.convention,
+        "declined": declined,
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse("convention_detail", args=[declined.convention.reference]),
+    }
+    send_plain_mail(template="signature_declined", context=context, to=to)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.text import lower_first
 
-from ..emails import send_signed_convention_email, send_transition_email
+from ..emails import send_declined_to_signers_email, send_signed_convention_email, send_transition_email
 from ..models import (
     Convention,
     ConventionDocument,
@@ -381,6 +381,7 @@ def decline(*, request: SignatureRequest, by, meta: RequestMeta, reason: str) ->
             comment=f"Refus de signer de {signatory.display_name} ({signatory.function}) : {reason}",
         )
         transaction.on_commit(lambda: send_transition_email.enqueue(transition_id=record.pk))
+        transaction.on_commit(lambda: send_declined_to_signers_email.enqueue(request_id=request.pk))
     return convention
 
 

@@ -3,7 +3,7 @@ latest signed revision, who has signed and whose turn it is."""
 
 from dataclasses import dataclass
 
-from ..models import Convention, ConventionDocument, ConventionSignatory, Signature, State
+from ..models import Convention, ConventionDocument, ConventionSignatory, Signature, SignatureRequest, State
 
 SIGNED_KINDS = (ConventionDocument.Kind.PREPARED, ConventionDocument.Kind.SIGNED)
 
@@ -38,17 +38,30 @@ class SignatoryStatus:
     signatory: ConventionSignatory
     signature: Signature | None
     waiting: bool  # it is their turn
+    # The round ended with a refusal to sign: this signature will never take effect.
+    declined: SignatureRequest | None = None
+
+
+def declined_request(prepared: ConventionDocument) -> SignatureRequest | None:
+    """The refusal that ended this round of signatures, if one did."""
+    return (
+        SignatureRequest.objects.filter(prepared=prepared, declined_at__isnull=False)
+        .select_related("signatory")
+        .first()
+    )
 
 
 def status(convention: Convention) -> list[SignatoryStatus]:
-    """Each signatory of the current round: signed (when, how) or not, and whose turn it is."""
+    """Each signatory of the current round: signed (when, how) or not, whose turn it is, and
+    whether a refusal ended the round (the signatures already given are then without effect)."""
     prepared = current_round(convention)
     if prepared is None:
         return []
     signatures = {s.signatory_id: s for s in Signature.objects.filter(prepared=prepared)}
     step = current_step(convention, prepared) if convention.state == State.SIGNING else None
+    declined = declined_request(prepared) if convention.state != State.SIGNED else None
     return [
-        SignatoryStatus(s, signatures.get(s.pk), s.pk not in signatures and s.step == step)
+        SignatoryStatus(s, signatures.get(s.pk), s.pk not in signatures and s.step == step, declined)
         for s in convention.signatories.order_by("step", "position")
     ]
 

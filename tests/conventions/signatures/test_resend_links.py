@@ -9,6 +9,7 @@ from accounts.models import Role
 from conventions.models import ConventionEvent, State
 from tests.conventions.signatures.helpers import (
     links,
+    login_recently,
     mails_at_once,  # noqa: F401 (fixture)
     ready_convention,
     send_for_signature,
@@ -104,3 +105,25 @@ def test_the_convention_page_offers_the_correction_to_staff_only(client, side_a)
     assert "Corriger l'adresse et renvoyer le lien" in text_of(client.get(convention.get_absolute_url()))
     client.force_login(side_a.users[Role.PO_REFERENT])
     assert "Corriger l'adresse" not in text_of(client.get(convention.get_absolute_url()))
+
+
+def test_after_a_refusal_those_who_signed_are_told_and_their_signature_shows_without_effect(client, side_a):
+    convention = send_for_signature(side_a)
+    first = convention.signatories.order_by("step", "position").first()
+    sign_through_page(client, side_a.users[Role.SIGNATORY], links()[first.email])
+    second = convention.signatories.get(step=2)
+    token = links()[second.email]
+    mail.outbox.clear()
+    login_recently(client, side_a.users[Role.FPO_ADVISER])
+    refused = client.post(reverse("signature_decline", args=[token]), {"reason": "L'article 3 a changé."})
+    assert refused.status_code == 302
+
+    told = [m for m in mail.outbox if m.to == [first.email]]
+    assert len(told) == 1, [m.to for m in mail.outbox]
+    assert "signature interrompue par un refus" in told[0].subject
+    assert "« L'article 3 a changé. »" in told[0].body and "n'a pas d'effet" in told[0].body
+    assert "&#x27;" not in told[0].body
+
+    client.force_login(side_a.users[Role.FPO_STAFF])
+    page = text_of(client.get(convention.get_absolute_url()))
+    assert "sans effet" in page and "a refusé de signer" in page

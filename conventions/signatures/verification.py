@@ -262,10 +262,13 @@ def _verify_signatures(report: VerificationReport, data: bytes, deadline: Deadli
         report.signatures.append(_check_signature(signature))
 
     last = report.signatures[-1]
-    untouched = (
-        all(signature.acceptable for signature in report.signatures)
-        and last.coverage == SignatureCoverageLevel.ENTIRE_FILE.name
+    appended = _after_last_signature(data, embedded[-1])
+    # Blank bytes after the final %%EOF (a text editor's newline, a mail client's) are outside
+    # every revision and change nothing a reader sees: the signed document is still whole.
+    whole = last.coverage == SignatureCoverageLevel.ENTIRE_FILE.name or (
+        bool(appended) and not appended.strip(PDF_WHITESPACE)
     )
+    untouched = all(signature.acceptable for signature in report.signatures) and whole
     recognised = not report.trust_checked or all(signature.trusted for signature in report.signatures)
     report.ok = untouched and recognised
     report.altered = not untouched
@@ -273,13 +276,39 @@ def _verify_signatures(report: VerificationReport, data: bytes, deadline: Deadli
         report.summary = (
             "Document intact : chaque signature est valable et rien n'a été modifié depuis la dernière."
         )
+        if appended:
+            report.summary += f" ({len(appended)} octet(s) blanc(s) après la fin du fichier, sans effet.)"
     elif not untouched:
         report.summary = "Ce document a été modifié après signature, ou une signature n'est pas valable."
+        report.summary += " " + _what_changed(report, appended)
     else:
         report.summary = (
             "Les signatures sont intactes, mais au moins un certificat n'est pas reconnu par Pilotis."
         )
     return report
+
+
+PDF_WHITESPACE = b" \t\r\n\f\x00"
+
+
+def _after_last_signature(data: bytes, signature: EmbeddedPdfSignature) -> bytes:
+    """The bytes of the file that come after everything the last signature covers."""
+    try:
+        byte_range = [int(n) for n in signature.sig_object["/ByteRange"]]
+        return data[byte_range[2] + byte_range[3] :]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return b""
+
+
+def _what_changed(report: VerificationReport, appended: bytes) -> str:
+    """What a reader should know of the change, in plain words."""
+    if any(not signature.intact for signature in report.signatures):
+        return "Le contenu signé lui-même a été altéré."
+    if any(not signature.valid for signature in report.signatures):
+        return "Une signature ne correspond pas à la clé de son certificat."
+    if appended and appended.strip(PDF_WHITESPACE):
+        return f"{len(appended)} octet(s) ont été ajoutés après la dernière signature."
+    return "Une révision ajoutée après une signature change le document d'une manière non permise."
 
 
 def _failed(report: VerificationReport, error: str) -> VerificationReport:

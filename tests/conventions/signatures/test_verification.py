@@ -114,6 +114,14 @@ def test_appended_garbage_is_detected(fully_signed):
     assert "modifié" in report.summary
 
 
+def test_a_newline_after_the_end_of_file_is_not_a_change_and_garbage_is_named(fully_signed):
+    report = verify_pdf_bytes(fully_signed + b"\r\n")
+    assert report.ok and not report.altered
+    assert "2 octet(s) blanc(s) après la fin du fichier, sans effet" in report.summary
+    report = verify_pdf_bytes(fully_signed + b"\n% ajout\n")
+    assert not report.ok and "9 octet(s) ont été ajoutés après la dernière signature" in report.summary
+
+
 def test_a_later_change_of_page_content_is_detected(fully_signed):
     report = verify_pdf_bytes(written(add_to_page(fully_signed)))
     assert not report.ok

@@ -36,3 +36,6 @@ urlpatterns = [
     path("api/", api_main.urls()),
     path("admin/", admin.site.urls),
 ]
+
+# A database out of reach gets a French 503 of its own (core/errors.py).
+handler500 = "core.errors.server_error"

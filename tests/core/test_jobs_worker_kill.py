@@ -5,13 +5,11 @@ ever half-created.
 
 The workers run with a 2-second lease renewed every 0.3 s, and look for lost jobs every 0.5 s."""
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -24,6 +22,7 @@ from core import jobs
 from core.models import Job
 from tests.core.test_jobs_lease import LOST, bulk_job
 from tests.core.worker_tasks import slow_bulk_creation
+from tests.ops.nodes import child_environment
 from tests.utils import text_of
 
 pytestmark = [
@@ -47,16 +46,9 @@ def workers(settings, tmp_path):
     """Starts db_worker processes on the test database; kills whatever is left at the end."""
     settings.TASKS = {"default": {"BACKEND": DATABASE_QUEUE}}
     settings.JOB_LEASE_SECONDS, settings.JOB_MAX_RETRIES = 2, 2
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JOB_"))
-    }
-    environment |= LEASE | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "TASKS_BACKEND": DATABASE_QUEUE,
-    }
+    environment = child_environment(
+        DJANGO_SETTINGS_MODULE="config.settings.test", TASKS_BACKEND=DATABASE_QUEUE, **LEASE
+    )
     started = []
 
     def start():

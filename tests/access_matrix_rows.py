@@ -279,3 +279,13 @@ MATRIX.update(
 )
 OFFICE_EXPORTS = ("convention_docx", "convention_odt")
 # --- end of the Word and OpenDocument exports ------------------------------------------------
+
+# --- A school's timeline and its dossier in PDF (issue 13, point 2) ----------------------------
+# Seen exactly like the school's page: whoever sees the school, a 404 for everyone else.
+MATRIX.update(
+    {
+        "school_timeline": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+        "school_dossier_pdf": Expect(anonymous=LOGIN_REQUIRED, own=200, other=404, admin=200),
+    }
+)
+# --- end of the school's timeline ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from .actions import (
 )
 from .fields import ActionTypeChoiceField, DateInput, TimeInput, duration_field, textarea
 from .journal import JournalFilterForm
+from .timeline import TimelineFilterForm, offered_years
 from .plans import (
     EvaluationForm,
     FrameworkNodeChoiceField,
@@ -58,8 +59,10 @@ __all__ = [
     "StepForm",
     "StrategyForm",
     "TimeInput",
+    "TimelineFilterForm",
     "contributable_nodes",
     "duration_field",
     "objectives_of",
+    "offered_years",
     "textarea",
 ]

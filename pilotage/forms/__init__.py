@@ -18,7 +18,6 @@ from .actions import (
 )
 from .fields import ActionTypeChoiceField, DateInput, TimeInput, duration_field, textarea
 from .journal import JournalFilterForm
-from .timeline import TimelineFilterForm, offered_years
 from .plans import (
     EvaluationForm,
     FrameworkNodeChoiceField,
@@ -31,6 +30,7 @@ from .plans import (
     contributable_nodes,
     objectives_of,
 )
+from .timeline import TimelineFilterForm, offered_years
 
 __all__ = [
     "AccompanimentChoiceField",

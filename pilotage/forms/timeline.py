@@ -31,7 +31,6 @@ class TimelineFilterForm(forms.Form):
         self.fields["annee"].choices = [("", "Toutes"), *[(year, school_year_label(year)) for year in years]]
 
 
-
 def offered_years(years_of_entries) -> list[int]:
     """The school years the form offers, newest first: from the oldest entry's to the current
     one (or the newest entry's, if later)."""

@@ -103,7 +103,9 @@ def filter_entries(entries: list[TimelineEntry], *, kinds=(), year: int | None =
 
 
 def _steps(accompaniments, page: str):
-    for move in StepEntry.objects.filter(accompaniment__in=accompaniments).select_related("step", "entered_by"):
+    for move in StepEntry.objects.filter(accompaniment__in=accompaniments).select_related(
+        "step", "entered_by"
+    ):
         step = move.step
         if move.from_step_id is None:
             title = f"Début de l'accompagnement, étape {step.number} : {step.short_name}"
@@ -204,17 +206,19 @@ def _engagements(accompaniments, page: str):
                 by=_name(check.done_by),
                 link=link,
             )
-        elif check.due_on:
+        elif check.is_late(today):
+            # A due date becomes part of the story once it has passed unmet; the ones still
+            # ahead are on the school page, not in its history.
             yield TimelineEntry(
                 day=check.due_on,
                 kind="engagement",
-                title=f"Engagement {'en retard' if check.is_late(today) else 'attendu'} : {label}",
-                detail="Pas encore rempli.",
+                title=f"Engagement en retard : {label}",
+                detail="Attendu pour cette date, pas encore rempli.",
                 link=link,
             )
-    unticks = EngagementUntick.objects.filter(engagement_check__accompaniment__in=accompaniments).select_related(
-        "engagement_check__engagement", "by"
-    )
+    unticks = EngagementUntick.objects.filter(
+        engagement_check__accompaniment__in=accompaniments
+    ).select_related("engagement_check__engagement", "by")
     for untick in unticks:
         yield TimelineEntry(
             day=_local_day(untick.at),
@@ -248,12 +252,16 @@ def _conventions(user: User, school: School):
             by=_name(transition.by),
             link=reverse("convention_detail", args=[convention.reference]),
         )
-    events = ConventionEvent.objects.filter(convention__in=conventions, kind__in=SIGNATURE_EVENTS).select_related(
-        "convention", "signatory"
-    )
+    events = ConventionEvent.objects.filter(
+        convention__in=conventions, kind__in=SIGNATURE_EVENTS
+    ).select_related("convention", "signatory")
     for event in events:
         signatory = event.signatory
-        who = f"{signatory.full_name or signatory.function}, {signatory.function}" if signatory else event.actor_label
+        who = (
+            f"{signatory.full_name or signatory.function}, {signatory.function}"
+            if signatory
+            else event.actor_label
+        )
         what = "refus de signer" if event.kind == ConventionEvent.Kind.DECLINED else "signée"
         yield TimelineEntry(
             day=_local_day(event.at),

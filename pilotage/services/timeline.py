@@ -242,7 +242,9 @@ def _conventions(user: User, school: School):
     )
     for transition in transitions:
         convention = transition.convention
-        title = f"{_named(convention)} : {transition.get_to_state_display().lower()}"
+        state = transition.get_to_state_display()
+        # "À compléter par le PO" reads "à compléter par le PO": only its first letter lowers.
+        title = f"{_named(convention)} : {state[:1].lower()}{state[1:]}"
         yield TimelineEntry(
             day=_local_day(transition.at),
             moment=transition.at,

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
-from .views import actions, calendar, engagements, journal, notes, plan, reassign, school
+from .views import actions, calendar, engagements, journal, notes, plan, reassign, school, timeline
 
 urlpatterns = [
     path("ecoles/<int:fase>/", school.school_detail, name="school_detail"),
+    path("ecoles/<int:fase>/historique/", timeline.school_timeline_page, name="school_timeline"),
+    path("ecoles/<int:fase>/dossier.pdf", timeline.school_dossier_pdf, name="school_dossier_pdf"),
     path("ecoles/<int:fase>/pilotage/demarrer/", school.start, name="pilotage_start"),
     path("pilotage/accompagnements/<int:pk>/conseillers/", school.advisers, name="pilotage_advisers"),
     path("pilotage/accompagnements/<int:pk>/etape/", school.step_move, name="pilotage_step_move"),

@@ -85,6 +85,8 @@ def _sample_url(name, world):
     side_a = world["A"]
     kwargs = {
         "school_detail": {"fase": side_a.school.fase},
+        "school_timeline": {"fase": side_a.school.fase},
+        "school_dossier_pdf": {"fase": side_a.school.fase},
         "cooperation_create": {"fase": side_a.school.fase},
         "invitation_accept": {"token": world["token"]},
         "account_confirm_email": {"key": "cle-inconnue"},

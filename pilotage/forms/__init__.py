@@ -30,6 +30,7 @@ from .plans import (
     contributable_nodes,
     objectives_of,
 )
+from .timeline import TimelineFilterForm, offered_years
 
 __all__ = [
     "AccompanimentChoiceField",
@@ -58,8 +59,10 @@ __all__ = [
     "StepForm",
     "StrategyForm",
     "TimeInput",
+    "TimelineFilterForm",
     "contributable_nodes",
     "duration_field",
     "objectives_of",
+    "offered_years",
     "textarea",
 ]

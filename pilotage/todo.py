@@ -115,7 +115,9 @@ def adviser_items(query: TodoQuery):
             items.append(_action_item(THIS_WEEK, action))
         elif action.batch is None:
             items.append(
-                _action_item(TO_ENCODE, action, detail=f"Prévue le {action.date:%d/%m/%Y} : réalisée ou annulée ?")
+                _action_item(
+                    TO_ENCODE, action, detail=f"Prévue le {action.date:%d/%m/%Y} : réalisée ou annulée ?"
+                )
             )
         elif action.batch not in groups_listed:
             # Planned for several schools: one item, its page encodes them all at once.

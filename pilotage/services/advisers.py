@@ -65,9 +65,7 @@ def schools_to_assign(federation: Federation, *, organising_authority=None, advi
     schools that have no current adviser."""
     assignments = AdviserAssignment.objects.annotate(
         still_adviser=Exists(
-            Membership.objects.filter(
-                user=OuterRef("adviser"), federation=federation, role=Role.FPO_ADVISER
-            )
+            Membership.objects.filter(user=OuterRef("adviser"), federation=federation, role=Role.FPO_ADVISER)
         )
     ).select_related("adviser")
     accompaniments = (

@@ -41,7 +41,10 @@ def bulk_advisers(request):
         data = form.cleaned_data
         try:
             changed = assign_adviser_to_schools(
-                accompaniments=data["accompaniments"], adviser=data["adviser"], by=request.user, replace=data["replace"]
+                accompaniments=data["accompaniments"],
+                adviser=data["adviser"],
+                by=request.user,
+                replace=data["replace"],
             )
         except PermissionDenied as error:
             form.add_error(None, str(error))

@@ -18,7 +18,9 @@ from .common import GET_POST, apply_errors, posted
 
 def _message(outcome: GroupOutcome, verb: str) -> str:
     schools = len(outcome.changed)
-    parts = [f"Action {verb} pour {schools} école{'s' if schools > 1 else ''}." if schools else "Rien n'a changé."]
+    parts = [
+        f"Action {verb} pour {schools} école{'s' if schools > 1 else ''}." if schools else "Rien n'a changé."
+    ]
     if outcome.left_as_they_were:
         names = ", ".join(action.school.name for action in outcome.left_as_they_were)
         parts.append(f"Déjà réalisée ou annulée, laissée telle quelle : {names}.")

@@ -42,19 +42,20 @@ def _url(group):
 
 
 def _statuses(group):
-    return {
-        name: status
-        for name, status in ActionRecord.objects.filter(pk__in=[a.pk for a in group.values()]).values_list(
-            "school__name", "status"
-        )
-    }
+    actions = ActionRecord.objects.filter(pk__in=[a.pk for a in group.values()])
+    return dict(actions.values_list("school__name", "status"))
 
 
 def _post_held(client, group, names, held_on=None, note="Bonne participation"):
     held_on = held_on or timezone.localdate() - timedelta(days=1)
     return client.post(
         _url(group),
-        {"actions": [group[name].pk for name in names], "do": "held", "held_on": held_on.isoformat(), "note": note},
+        {
+            "actions": [group[name].pk for name in names],
+            "do": "held",
+            "held_on": held_on.isoformat(),
+            "note": note,
+        },
         follow=True,
     )
 
@@ -125,7 +126,12 @@ def test_a_date_one_school_refuses_saves_nothing_and_names_the_school(client, si
 def test_another_federation_gets_a_404_and_foreign_ids_are_refused(client, side_a, side_b, group):
     client.force_login(side_b.users[Role.FPO_ADVISER])
     assert client.get(_url(group)).status_code == 404
-    assert client.post(_url(group), {"actions": [group["École A 1"].pk], "do": "cancel", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            _url(group), {"actions": [group["École A 1"].pk], "do": "cancel", "reason": "x"}
+        ).status_code
+        == 404
+    )
 
     # A's adviser ticks an action of another group (B's): refused, nothing changes anywhere.
     foreign = plan_bulk_action(

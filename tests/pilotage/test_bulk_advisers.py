@@ -55,11 +55,15 @@ def test_staff_assign_an_adviser_to_the_ticked_schools_and_see_the_load_change(
     adviser_a = str(side_a.users[Role.FPO_ADVISER])
     assert _load_of(page, adviser_a) == ["1,00", "2", "2,0"]
 
-    response = client.post(URL, {"accompaniments": [schools[1].pk, schools[2].pk], "adviser": newcomer.pk}, follow=True)
+    response = client.post(
+        URL, {"accompaniments": [schools[1].pk, schools[2].pk], "adviser": newcomer.pk}, follow=True
+    )
     assert "Nora Nouvelle désigné pour 2 écoles." in text_of(response)
     assert _load_of(response, "Nora Nouvelle") == ["0,50", "2", "4,0"]
     assert _load_of(response, adviser_a) == ["1,00", "2", "2,0"]  # added beside, not replaced
-    assert set(AdviserAssignment.objects.filter(accompaniment=schools[1]).values_list("adviser", flat=True)) == {
+    assert set(
+        AdviserAssignment.objects.filter(accompaniment=schools[1]).values_list("adviser", flat=True)
+    ) == {
         side_a.users[Role.FPO_ADVISER].pk,
         newcomer.pk,
     }
@@ -67,7 +71,9 @@ def test_staff_assign_an_adviser_to_the_ticked_schools_and_see_the_load_change(
     assert AdviserAssignment.history.filter(adviser=newcomer, history_type="+").count() == 2
 
     # Twice: nothing more.
-    response = client.post(URL, {"accompaniments": [schools[1].pk, schools[2].pk], "adviser": newcomer.pk}, follow=True)
+    response = client.post(
+        URL, {"accompaniments": [schools[1].pk, schools[2].pk], "adviser": newcomer.pk}, follow=True
+    )
     assert "Rien n'a changé" in text_of(response)
     assert AdviserAssignment.objects.filter(adviser=newcomer).count() == 2
 
@@ -75,13 +81,15 @@ def test_staff_assign_an_adviser_to_the_ticked_schools_and_see_the_load_change(
 def test_replace_makes_the_adviser_the_only_one(client, side_a, schools, newcomer):
     client.force_login(side_a.users[Role.FPO_STAFF])
     response = client.post(
-        URL, {"accompaniments": [schools[0].pk, schools[1].pk], "adviser": newcomer.pk, "replace": "on"}, follow=True
+        URL,
+        {"accompaniments": [schools[0].pk, schools[1].pk], "adviser": newcomer.pk, "replace": "on"},
+        follow=True,
     )
     assert _load_of(response, str(side_a.users[Role.FPO_ADVISER]))[1] == "0"
     assert _load_of(response, "Nora Nouvelle")[1] == "2"
-    assert list(AdviserAssignment.objects.filter(accompaniment=schools[0]).values_list("adviser", flat=True)) == [
-        newcomer.pk
-    ]
+    assert list(
+        AdviserAssignment.objects.filter(accompaniment=schools[0]).values_list("adviser", flat=True)
+    ) == [newcomer.pk]
 
 
 def test_the_filters_narrow_the_list(client, side_a, schools):
@@ -101,7 +109,8 @@ def test_foreign_schools_advisers_and_federations_are_refused(client, side_a, si
     response = client.post(URL, {"accompaniments": [schools[2].pk], "adviser": foreign_adviser.pk})
     assert "Sélectionnez un choix valide" in text_of(response)
     response = client.post(
-        URL, {"accompaniments": [schools[2].pk, foreign_school.pk], "adviser": side_a.users[Role.FPO_ADVISER].pk}
+        URL,
+        {"accompaniments": [schools[2].pk, foreign_school.pk], "adviser": side_a.users[Role.FPO_ADVISER].pk},
     )
     assert "Sélectionnez un choix valide" in text_of(response)
     assert set(AdviserAssignment.objects.values_list("pk", flat=True)) == before
@@ -121,7 +130,9 @@ def test_an_adviser_whose_role_ended_is_flagged_and_blocks_adding_but_not_replac
     text = text_of(response)
     assert "Rien n'a été enregistré" in text and "École A 1 :" in text
     assert not AdviserAssignment.objects.filter(adviser=newcomer).exists()
-    client.post(URL, {"accompaniments": [schools[0].pk, schools[2].pk], "adviser": newcomer.pk, "replace": "on"})
+    client.post(
+        URL, {"accompaniments": [schools[0].pk, schools[2].pk], "adviser": newcomer.pk, "replace": "on"}
+    )
     assert AdviserAssignment.objects.filter(adviser=newcomer).count() == 2
 
 

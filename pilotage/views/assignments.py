@@ -54,7 +54,7 @@ def bulk_advisers(request):
             count = len(changed)
             messages.success(
                 request,
-                f"{data['adviser']} désigné pour {count} école{'s' if count > 1 else ''}."
+                f"Conseiller désigné pour {count} école{'s' if count > 1 else ''} : {data['adviser']}."
                 if count
                 else f"Rien n'a changé : {data['adviser']} suivait déjà ces écoles.",
             )

@@ -74,6 +74,7 @@ def test_every_school_is_ticked_and_one_exception_stays_planned(client, side_a, 
     assert held.note == "Bonne participation"
     assert held.status_changed_by == side_a.users[Role.FPO_ADVISER]
     assert held.history.filter(status="held").count() == 1
+    assert held.history.first().history_user == side_a.users[Role.FPO_ADVISER]
     # Back on the page, only the exception is still ticked; the others show as held.
     assert response.content.decode().count(" checked") == 1
     assert text_of(response).count("Réalisée") >= 2

@@ -58,7 +58,7 @@ def test_staff_assign_an_adviser_to_the_ticked_schools_and_see_the_load_change(
     response = client.post(
         URL, {"accompaniments": [schools[1].pk, schools[2].pk], "adviser": newcomer.pk}, follow=True
     )
-    assert "Nora Nouvelle désigné pour 2 écoles." in text_of(response)
+    assert "Conseiller désigné pour 2 écoles : Nora Nouvelle." in text_of(response)
     assert _load_of(response, "Nora Nouvelle") == ["0,50", "2", "4,0"]
     assert _load_of(response, adviser_a) == ["1,00", "2", "2,0"]  # added beside, not replaced
     assert set(

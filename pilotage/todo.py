@@ -109,16 +109,29 @@ def adviser_items(query: TodoQuery):
         .select_related("action_type", "school")
         .order_by("date", "pk")[:LIMIT]
     )
-    items = [
-        _action_item(
-            TO_ENCODE,
-            action,
-            detail=f"Prévue le {action.date:%d/%m/%Y} : réalisée ou annulée ?",
-        )
-        if action.date < today
-        else _action_item(THIS_WEEK, action)
-        for action in actions
-    ]
+    items, groups_listed = [], set()
+    for action in actions:
+        if action.date >= today:
+            items.append(_action_item(THIS_WEEK, action))
+        elif action.batch is None:
+            items.append(
+                _action_item(
+                    TO_ENCODE, action, detail=f"Prévue le {action.date:%d/%m/%Y} : réalisée ou annulée ?"
+                )
+            )
+        elif action.batch not in groups_listed:
+            # Planned for several schools: one item, its page encodes them all at once.
+            groups_listed.add(action.batch)
+            items.append(
+                TodoItem(
+                    TO_ENCODE,
+                    f"{action.action_type.title} — plusieurs écoles",
+                    reverse("pilotage_action_group", args=[action.batch]),
+                    due_on=action.date,
+                    detail=f"Prévue le {action.date:%d/%m/%Y} : réalisée ou annulée, école par école ou toutes à la fois ?",
+                    action="Encoder pour toutes les écoles",
+                )
+            )
     accompaniments = (
         Accompaniment.objects.assigned_to(query.user)
         .active()

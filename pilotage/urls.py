@@ -1,6 +1,18 @@
 from django.urls import include, path
 
-from .views import actions, calendar, engagements, journal, notes, plan, reassign, school, timeline
+from .views import (
+    actions,
+    assignments,
+    calendar,
+    engagements,
+    groups,
+    journal,
+    notes,
+    plan,
+    reassign,
+    school,
+    timeline,
+)
 
 urlpatterns = [
     path("ecoles/<int:fase>/", school.school_detail, name="school_detail"),
@@ -17,6 +29,8 @@ urlpatterns = [
     path("pilotage/actions/<int:pk>/realisee/", actions.action_held, name="pilotage_action_held"),
     path("pilotage/actions/<int:pk>/annulation/", actions.action_cancel, name="pilotage_action_cancel"),
     path("pilotage/actions-groupees/", actions.bulk_action, name="pilotage_bulk_action"),
+    path("pilotage/actions-groupees/<uuid:batch>/", groups.action_group, name="pilotage_action_group"),
+    path("pilotage/conseillers/", assignments.bulk_advisers, name="pilotage_bulk_advisers"),
     path(
         "pilotage/engagements/<int:pk>/cocher/", engagements.engagement_tick, name="pilotage_engagement_tick"
     ),

@@ -292,3 +292,16 @@ MATRIX.update(
     }
 )
 # --- end of the school's timeline ---------------------------------------------------------------
+# --- Bulk where work is bulk (issue 13, item 3) ----------------------------------------------
+# The page of a grouped action: whoever records actions for its schools (A's staff and A's
+# assigned adviser); for everyone else the group does not exist. Assigning advisers in bulk:
+# the staff of a federation, each for their own federation (B's staff see B's schools).
+MATRIX.update(
+    {
+        "pilotage_action_group": Expect(anonymous=LOGIN_REQUIRED, own=recorders, other=404, admin=200),
+        "pilotage_bulk_advisers": Expect(
+            anonymous=LOGIN_REQUIRED, own=staff_only, other=staff_only, admin=200
+        ),
+    }
+)
+# --- end of bulk where work is bulk -----------------------------------------------------------

@@ -16,6 +16,7 @@ from .actions import (
     NoteForm,
     StepForm,
 )
+from .bulk import BulkAdvisersForm, GroupStatusForm, SchoolsFilterForm, organising_authorities_of
 from .fields import ActionTypeChoiceField, DateInput, TimeInput, duration_field, textarea
 from .journal import JournalFilterForm
 from .plans import (
@@ -44,6 +45,10 @@ __all__ = [
     "AdviserChoiceField",
     "AdvisersForm",
     "BulkActionForm",
+    "BulkAdvisersForm",
+    "GroupStatusForm",
+    "SchoolsFilterForm",
+    "organising_authorities_of",
     "DateInput",
     "EngagementTickForm",
     "EngagementUntickForm",

@@ -3,6 +3,7 @@
 Each service checks the rule, validates, and changes state in one transaction; where two people
 may act on the same row at once, the row is locked first."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
@@ -93,6 +94,50 @@ def assign_advisers(*, accompaniment: Accompaniment, advisers: Iterable[User], b
         for adviser in advisers:
             if adviser.pk not in current:
                 AdviserAssignment.objects.create(accompaniment=accompaniment, adviser=adviser, assigned_by=by)
+
+
+def assign_adviser_to_schools(
+    *, accompaniments: Iterable[Accompaniment], adviser: User, by: User, replace: bool = False
+) -> list[Accompaniment]:
+    """`adviser` joins the advisers of each accompaniment, or with `replace` becomes its only
+    one: all the schools or none (`assign_advisers` each, so each change is in the history).
+    Returns the accompaniments that changed; those where nothing would change are left alone."""
+    accompaniments = list(accompaniments)
+    if not accompaniments:
+        raise ValidationError("Cochez au moins une école.")
+    current = defaultdict(list)
+    for assignment in AdviserAssignment.objects.filter(accompaniment__in=accompaniments).select_related(
+        "adviser"
+    ):
+        current[assignment.accompaniment_id].append(assignment.adviser)
+    changed, refused = [], []
+    with transaction.atomic():
+        for accompaniment in accompaniments:
+            advisers = current[accompaniment.pk]
+            if replace:
+                if [user.pk for user in advisers] == [adviser.pk]:
+                    continue
+                wanted = [adviser]
+            else:
+                if adviser.pk in {user.pk for user in advisers}:
+                    continue
+                wanted = [*advisers, adviser]
+            try:
+                assign_advisers(accompaniment=accompaniment, advisers=wanted, by=by)
+            except ValidationError as error:
+                refused.append(f"{accompaniment.school.name} : {' '.join(error.messages)}")
+            else:
+                changed.append(accompaniment)
+        if refused:
+            # Raised inside the transaction: the schools already assigned are undone too.
+            raise ValidationError(
+                [
+                    "Rien n'a été enregistré (cochez « Remplacer » pour retirer un conseiller "
+                    "qui n'a plus ce rôle).",
+                    *refused,
+                ]
+            )
+    return changed
 
 
 def move_to_step(

@@ -277,5 +277,6 @@ def bulk_action(request):
                 f"{data['action_type']} prévue le {data['date']:%d/%m/%Y} pour {len(actions)} école"
                 f"{'s' if len(actions) > 1 else ''}.",
             )
-            return redirect("pilotage_bulk_action")
+            # The group's own page: where it will be marked held or cancelled for all at once.
+            return redirect("pilotage_action_group", batch=actions[0].batch)
     return render(request, "pilotage/bulk_action.html", {"form": form})

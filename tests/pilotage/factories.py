@@ -1,6 +1,7 @@
 """Factories for pilotage, and `accompany()`: a school under a signed convention with its
 accompaniment started through the service, as the application does it."""
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -158,6 +159,7 @@ def pilotage_world(side) -> dict:
     return {
         "accompaniment": accompaniment,
         "action": ActionRecordFactory(accompaniment=accompaniment),
+        "grouped_action": ActionRecordFactory(accompaniment=accompaniment, batch=uuid.uuid4()),
         "held_action": ActionRecordFactory(
             accompaniment=accompaniment, status=ActionRecord.Status.HELD, date=timezone.localdate()
         ),
@@ -202,4 +204,5 @@ def pilotage_sample_kwargs(world: dict) -> dict:
         "pilotage_indicator_value": {"pk": world["indicator"].pk},
         "pilotage_strategy_edit": {"pk": world["strategy"].pk},
         "pilotage_calendar_feed": {"token": world["feed"].token},
+        "pilotage_action_group": {"batch": world["grouped_action"].batch},
     }

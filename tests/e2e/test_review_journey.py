@@ -16,11 +16,12 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = os.environ.get("REVIEW_SCREENSHOTS")
 
 
-def _shoot(page, name):
+def _shoot(page, name, selector):
     if not SCREENSHOTS:
         return
     for label, viewport in (("1366", DESKTOP), ("390", PHONE)):
         page.set_viewport_size(viewport)
+        page.locator(selector).first.scroll_into_view_if_needed()
         page.screenshot(path=f"{SCREENSHOTS}/{name}-{label}.png")
     page.set_viewport_size(DESKTOP)
 
@@ -45,14 +46,14 @@ def test_a_comment_holds_back_the_approval_until_it_is_resolved(browser, live_se
     staff.check(path, shows="1 commentaire non résolu")
     fpo = staff.page
     expect(fpo.get_by_role("button", name="Approuver et figer le texte")).to_be_disabled()
+    _shoot(fpo, "review-top", "h1")
     staff.click(fpo.locator(".review-open a").first)
     thread = fpo.locator(".review-thread").first
     thread.locator("summary", has_text="Répondre").click()
     thread.get_by_label("Votre réponse").fill("Merci : indiquez le nouveau nom dans la partie du PO.")
     staff.click(thread.get_by_role("button", name="Envoyer la réponse"))
     staff.audit("answered (FPO)", shows="Merci : indiquez le nouveau nom")
-    fpo.locator(".review-thread").first.scroll_into_view_if_needed()
-    _shoot(fpo, "review-thread")
+    _shoot(fpo, "review-thread", ".review-thread")
     staff.click(fpo.locator(".review-thread").first.get_by_role("button", name="Marquer résolu"))
     expect(fpo.locator(".review-open")).to_have_count(0)
     expect(fpo.get_by_role("button", name="Approuver et figer le texte")).to_be_enabled()

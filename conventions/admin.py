@@ -19,6 +19,7 @@ from .models import (
     Framework,
     FrameworkNode,
     FrameworkVersion,
+    ReviewComment,
     TemplateAnnexSection,
     TemplateArticle,
     TemplateEngagement,
@@ -219,3 +220,13 @@ class ConventionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["convention__reference", "actor_label"]
     list_select_related = ["convention", "signatory"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The review's conversation, for reading: the parties write and close it on the page."""
+
+    list_display = ["convention", "article", "party", "author", "created_at", "outcome"]
+    list_filter = ["outcome", "party"]
+    search_fields = ["convention__reference", "text"]
+    list_select_related = ["convention", "article", "author"]

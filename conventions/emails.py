@@ -1,5 +1,5 @@
 """The e-mails of conventions, sent in the background (django-tasks): after each step of the
-workflow, a signatory's personal link, the signed convention. Services queue them with
+workflow, a comment of the review, a signatory's personal link, the signed convention. Services queue them with
 `transaction.on_commit`."""
 
 from django.conf import settings
@@ -9,7 +9,7 @@ from django_tasks import task
 from accounts.models import Membership, Role, User
 from core.mail import send_plain_mail
 
-from .models import Convention, ConventionTransition, Signature, SignatureRequest
+from .models import Convention, ConventionTransition, Party, ReviewComment, Signature, SignatureRequest
 from .workflow import TRANSITIONS, Actor
 
 
@@ -107,3 +107,24 @@ def send_declined_to_signers_email(*, request_id: int) -> None:
         + reverse("convention_detail", args=[declined.convention.reference]),
     }
     send_plain_mail(template="signature_declined", context=context, to=to)
+
+
+@task()
+def send_review_comment_email(*, comment_id: int) -> None:
+    """A comment or an answer of the review reaches the other party."""
+    comment = ReviewComment.objects.select_related(
+        "convention__federation", "convention__organising_authority", "article", "author"
+    ).get(pk=comment_id)
+    other = Actor.FPO if comment.party == Party.PO else Actor.PO
+    to = [email for email in recipients(comment.convention, {other}) if email != comment.author.email]
+    if not to:
+        return
+    thread = comment.parent_id or comment.pk
+    context = {
+        "comment": comment,
+        "convention": comment.convention,
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse("convention_detail", args=[comment.convention.reference])
+        + f"#commentaire-{thread}",
+    }
+    send_plain_mail(template="review_comment", context=context, to=to)

@@ -113,6 +113,10 @@ class Section:
     title: str
     body: SafeString
     number: str = ""
+    article_id: int | None = None
+    # What the convention's page shows under an article (the review's threads); the PDF and
+    # the signing page never set it.
+    review: object = None
 
 
 @dataclass
@@ -140,7 +144,7 @@ def document_context(convention: Convention) -> DocumentContext:
         parties=render_markdown(template.parties, values),
         preamble=render_markdown(template.preamble, values),
         articles=[
-            Section(number=a.number, title=a.title, body=render_markdown(a.body, values))
+            Section(number=a.number, title=a.title, body=render_markdown(a.body, values), article_id=a.pk)
             for a in template.articles.all()
         ],
         closing=render_markdown(template.closing, values),

@@ -7,8 +7,19 @@ from django.db.models import Q
 
 from accounts.models import Federation, Membership, Role
 
-from .models import Convention, ConventionTemplate, ConventionTransition, Party, State, TerminationNotice
-from .workflow import EDITABLE_STATES, TRANSITIONS, Actor, Transition, available
+from .models import (
+    Convention,
+    ConventionTemplate,
+    ConventionTransition,
+    Party,
+    ReviewComment,
+    State,
+    TerminationNotice,
+)
+from .workflow import EDITABLE_STATES, REVIEW_STATES, TRANSITIONS, Actor, Transition, available
+
+# How many open comments the approval's refusal names one by one before « et N autres ».
+LISTED_OPEN_COMMENTS = 5
 
 
 def actors_for(user, convention: Convention) -> set[Actor]:
@@ -136,6 +147,13 @@ def allowed_transitions(user, convention: Convention, actors: set | None = None)
         notice = open_notice(convention)
         if notice is not None and not may_decide_notice(actors, notice):
             transitions = [t for t in transitions if t.name not in ("terminate", "maintain")]
+    if any(t.name == "approve" for t in transitions) and (count := len(open_review_comments(convention))):
+        waiting = f"{count} commentaires restent ouverts" if count > 1 else "un commentaire reste ouvert"
+        reason = (
+            f"Approbation impossible tant que {waiting} (ni résolu ni classé sans suite) : "
+            "voir la liste en haut de la page."
+        )
+        transitions = [replace(t, blocked=reason) if t.name == "approve" else t for t in transitions]
     if convention.template.kind == ConventionTemplate.Kind.CENTRE_SCHOOL:
         # The cooperation agreement is reviewed by the centre, not by a federation.
         transitions = [
@@ -146,6 +164,55 @@ def allowed_transitions(user, convention: Convention, actors: set | None = None)
 
 def may_take(user, convention: Convention, name: str) -> bool:
     return name in TRANSITIONS and name in {t.name for t in allowed_transitions(user, convention)}
+
+
+def review_party(actors, convention: Convention) -> str | None:
+    """The party a participant of the review speaks for; None if they take no part in it."""
+    if Actor.FPO in actors:
+        return Party.CENTRE if convention.guidance_centre_id else Party.FPO
+    if Actor.PO in actors:
+        return Party.PO
+    return None
+
+
+def may_read_review(actors) -> bool:
+    """The review's conversation is the two parties' own."""
+    return bool(actors & {Actor.FPO, Actor.PO})
+
+
+def may_comment(actors, convention: Convention) -> bool:
+    """During the review (the federation reading, the PO correcting) both parties comment,
+    answer and close threads; outside it the conversation is read-only."""
+    return convention.state in REVIEW_STATES and may_read_review(actors)
+
+
+def open_review_comments(convention: Convention) -> list[ReviewComment]:
+    return list(
+        ReviewComment.objects.filter(convention=convention)
+        .still_open()
+        .select_related("article")
+        .order_by("article__position", "created_at", "pk")
+    )
+
+
+def _comments(count: int) -> str:
+    return f"{count} commentaire{'s' if count > 1 else ''}"
+
+
+def approval_blocker(convention: Convention) -> str:
+    """Why the text cannot be approved yet ("" if it can): every thread of the review is
+    resolved or dismissed first."""
+    still_open = open_review_comments(convention)
+    if not still_open:
+        return ""
+    listed = [f"article {c.article.number} : « {c.excerpt} »" for c in still_open[:LISTED_OPEN_COMMENTS]]
+    if len(still_open) > LISTED_OPEN_COMMENTS:
+        listed.append(f"et {len(still_open) - LISTED_OPEN_COMMENTS} autre(s)")
+    count = len(still_open)
+    return (
+        f"Approbation impossible : {_comments(count)} non résolu{'s' if count > 1 else ''} "
+        f"({' ; '.join(listed)}). Marquez-les résolus ou classez-les sans suite avant d'approuver."
+    )
 
 
 @rules.predicate

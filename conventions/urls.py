@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulk, conventions, editing, frameworks, signatures, workflow
+from .views import bulk, conventions, editing, frameworks, review, signatures, workflow
 
 urlpatterns = [
     path("conventions/", conventions.convention_list, name="convention_list"),
@@ -36,6 +36,12 @@ urlpatterns = [
     ),
     path("conventions/<str:reference>/reponse/", workflow.convention_answer, name="convention_answer"),
     path("conventions/<str:reference>/avenant/", workflow.convention_amend, name="convention_amend"),
+    path("conventions/<str:reference>/commentaires/", review.review_comment, name="review_comment"),
+    path(
+        "conventions/<str:reference>/commentaires/<int:pk>/cloture/",
+        review.review_close,
+        name="review_close",
+    ),
     path(
         "conventions/<str:reference>/preuve.pdf",
         signatures.evidence_certificate,

@@ -26,10 +26,14 @@ class Transition:
     comment_required: bool = False
     button: str = "btn-primary"
     help: str = ""
+    # Why the action cannot be taken just now although it is the user's (filled by the rules).
+    blocked: str = ""
 
 
 EDITABLE_STATES = (State.DRAFT, State.TO_COMPLETE, State.IN_REVIEW, State.CHANGES_REQUESTED)
 CANCELLABLE_STATES = (*EDITABLE_STATES, State.READY, State.SIGNING)
+# Reviewed by the federation, or being corrected by the PO: the two parties discuss the text.
+REVIEW_STATES = (State.IN_REVIEW, State.CHANGES_REQUESTED)
 
 TRANSITIONS = {
     t.name: t

@@ -305,3 +305,13 @@ MATRIX.update(
     }
 )
 # --- end of bulk where work is bulk -----------------------------------------------------------
+# --- The review as a conversation (issue 13, item 5) ------------------------------------------
+# Posted to only: a comment or an answer on an article, the closing of a thread. A GET is a 405
+# for whoever reaches the URL; the POST pass keeps organisation B out (404).
+MATRIX.update(
+    {
+        "review_comment": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+        "review_close": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405),
+    }
+)
+# --- end of the review ------------------------------------------------------------------------

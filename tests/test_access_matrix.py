@@ -126,6 +126,8 @@ def _sample_url(name, world):
         },
         "convention_edit": {"reference": world["convention"].reference, "step": "dates"},
         "convention_transition": {"reference": world["convention"].reference, "name": "send_to_po"},
+        "review_comment": {"reference": world["convention"].reference},
+        "review_close": {"reference": world["convention"].reference, "pk": 1},
         **pilotage_sample_kwargs(world["pilotage"]),
         **api_sample_kwargs(world),
         "pilotage_report_status": {"job": report_job(world)},

@@ -15,6 +15,7 @@ from .conventions import (
 )
 from .evidence import AppendOnlyQuerySet, ConventionDocument, ConventionEvent, Signature, SignatureRequest
 from .frameworks import Framework, FrameworkNode, FrameworkVersion
+from .review import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, ReviewComment, ReviewCommentQuerySet
 from .templates import (
     PLACEHOLDER_PATTERN,
     PLACEHOLDERS,
@@ -34,6 +35,8 @@ __all__ = [
     "FROZEN_STATES",
     "PLACEHOLDERS",
     "PLACEHOLDER_PATTERN",
+    "COMMENT_MAX_LENGTH",
+    "NOTE_MAX_LENGTH",
     "AppendOnlyQuerySet",
     "Convention",
     "ConventionContact",
@@ -50,6 +53,8 @@ __all__ = [
     "FrameworkVersion",
     "Party",
     "ReferenceCounter",
+    "ReviewComment",
+    "ReviewCommentQuerySet",
     "Signature",
     "SignatureRequest",
     "State",

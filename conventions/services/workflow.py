@@ -13,7 +13,14 @@ from core.text import lower_first
 
 from ..emails import send_transition_email
 from ..models import Convention, Party, State, TerminationNotice
-from ..rules import actors_for, may_decide_notice, offers_termination, open_notice, parties_for
+from ..rules import (
+    actors_for,
+    approval_blocker,
+    may_decide_notice,
+    offers_termination,
+    open_notice,
+    parties_for,
+)
 from ..signatures.rounds import last_signature_time
 from ..workflow import TRANSITIONS, Actor, Transition
 from .documents import freeze
@@ -70,6 +77,9 @@ def _before(transition: Transition, convention: Convention, *, by, actors, comme
     """What a transition requires or does beyond the change of state."""
     if transition.name == "submit" and (missing := missing_for_review(convention)):
         raise ValidationError("Avant de soumettre, complétez : " + ", ".join(missing) + ".")
+    if transition.name == "approve" and (blocker := approval_blocker(convention)):
+        # Here rather than in the view, so that every caller (API, commands) is held back too.
+        raise ValidationError(blocker)
     if transition.name == "send_for_signature":
         check_can_prepare(convention)
     if transition.name == "complete_signatures":

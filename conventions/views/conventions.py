@@ -32,7 +32,7 @@ from ..rules import (
     open_change_request,
     open_notice,
 )
-from ..services import collecting, drafting
+from ..services import collecting, drafting, review
 from ..services.documents import convention_file
 from ..signatures import rounds
 
@@ -88,8 +88,16 @@ def _diff(older: str, newer: str) -> list[tuple[str, str]]:
 
 
 def convention_detail(request, reference):
-    convention = visible_convention(request, reference)
+    return render_detail(request, visible_convention(request, reference))
+
+
+def render_detail(request, convention, *, draft=None):
+    """The convention's page; `draft`: a review form refused, shown again with its text."""
     actors = actors_for(request.user, convention)
+    doc = document_context(convention)
+    panel = review.review_panel(convention, request.user, actors)
+    if panel is not None:
+        panel.attach(doc.articles, draft)
     snapshots = list(convention.snapshots.order_by("number"))
     diffs = [
         {"older": older, "newer": newer, "lines": _diff(older.text, newer.text)}
@@ -99,7 +107,8 @@ def convention_detail(request, reference):
     answering = notice and may_answer_notice(actors, notice)
     context = {
         "convention": convention,
-        "doc": document_context(convention),
+        "doc": doc,
+        "review": panel,
         "transitions": allowed_transitions(request.user, convention, actors),
         "history": convention.transitions.select_related("by").order_by("-at", "-pk"),
         "diffs": list(reversed(diffs)),

@@ -17,6 +17,7 @@ from .actions import (
     StepForm,
 )
 from .fields import ActionTypeChoiceField, DateInput, TimeInput, duration_field, textarea
+from .framework_picker import SEARCH_BUTTON, SEARCH_FIELD, FrameworkPicker, typed_values
 from .journal import JournalFilterForm
 from .plans import (
     EvaluationForm,
@@ -32,6 +33,9 @@ from .plans import (
 )
 
 __all__ = [
+    "SEARCH_BUTTON",
+    "SEARCH_FIELD",
+    "FrameworkPicker",
     "AccompanimentChoiceField",
     "ActionCancelForm",
     "ActionCorrectForm",
@@ -62,4 +66,5 @@ __all__ = [
     "duration_field",
     "objectives_of",
     "textarea",
+    "typed_values",
 ]

@@ -20,7 +20,7 @@ from .models import Indicator
 WIDTH = 320
 HEIGHT = 132
 LEFT = 40  # room for the values of the vertical axis
-RIGHT = 14
+RIGHT = 24  # room for half the last year label
 TOP = 12
 BOTTOM = 26  # room for the years
 FONT_SIZE = 11

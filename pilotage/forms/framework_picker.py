@@ -28,7 +28,7 @@ def matches(query: str, text: str) -> bool:
 
 
 def node_text(node: FrameworkNode) -> str:
-    return f"{node.version.framework.title} {node.label} {node.title}"
+    return f"{node.version.framework.title} {node.label} {node.title} {node.text}"
 
 
 def typed_values(data, form_class) -> dict:

@@ -44,7 +44,10 @@ class FrameworkNodeChoiceField(forms.ModelMultipleChoiceField):
     widget = FrameworkPicker
 
     def label_from_instance(self, node):
-        return node.heading if len(node.heading) <= 160 else node.heading[:159].rstrip() + "…"
+        # « Objectif transversal 1 » alone says nothing: its text says what it is about.
+        text = f"{node.heading} — {node.text}" if node.text and node.heading == node.title else node.heading
+        text = text.replace("**", "")  # the fixtures mark emphasis as in Markdown
+        return text if len(text) <= 160 else text[:159].rstrip() + "…"
 
 
 def contributable_nodes(federation_id: int):

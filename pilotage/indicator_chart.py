@@ -60,10 +60,14 @@ class IndicatorChart:
         self.target = Point(year, indicator.target, f"cible {school_year_label(year)}" if year else "cible")
 
     @property
-    def figures(self) -> str:
-        """« Départ 2023-2024 : 62 % → 2024-2025 : 65 % → cible 2029-2030 : 75 % »."""
+    def steps(self) -> list[str]:
+        """« Départ 2023-2024 : 62 % », « 2024-2025 : 65 % », « cible 2029-2030 : 75 % »."""
         points = [self.baseline, *self.values, self.target]
-        return " → ".join(f"{point.label} : {figure(point.value, self.unit)}" for point in points)
+        return [f"{point.label} : {figure(point.value, self.unit)}" for point in points]
+
+    @property
+    def figures(self) -> str:
+        return " → ".join(self.steps)
 
     @property
     def summary(self) -> str:

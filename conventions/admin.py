@@ -47,8 +47,8 @@ class FrameworkVersionInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["title", "code", "federation"]
-    list_filter = ["federation"]
+    list_display = ["title", "code", "federation", "country"]
+    list_filter = ["federation", "country"]
     search_fields = ["code", "title"]
     inlines = [FrameworkVersionInline]
 

@@ -52,6 +52,7 @@ def load_framework(path: Path) -> FrameworkVersion:
             "title": data["title"],
             "source": data.get("source", ""),
             "federation": _federation(data.get("federation")),
+            "country": data.get("country", "BE"),
         },
     )
     version, created = FrameworkVersion.objects.get_or_create(

@@ -13,6 +13,7 @@ from accounts.models import Federation, School
 from conventions.models import Convention, FrameworkNode, State
 from core.school_years import school_year_of
 
+from .indicator_chart import attach_charts
 from .models import (
     Accompaniment,
     ActionRecord,
@@ -135,6 +136,9 @@ def section_context(user, accompaniment: Accompaniment) -> dict:
         for deadline in plan.deadlines():
             deadlines.append({"deadline": deadline, "days": (deadline.due_on - today).days})
         _latest_status_per_objective(plan)
+        attach_charts(
+            indicator for objective in plan.objectives.all() for indicator in objective.indicators.all()
+        )
 
     notes = (
         Note.objects.visible_to(user)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conventions", "0007_history_of_schools_and_contacts"),
+        ("conventions", "0008_review_comments"),
     ]
 
     operations = [

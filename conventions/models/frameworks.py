@@ -22,6 +22,14 @@ class Framework(models.Model):
         verbose_name="fédération propriétaire",
         help_text="Vide pour un référentiel public.",
     )
+    # Public frameworks come from several systems: a school in Belgium is offered the Belgian
+    # ones first, a French académie's project only on request.
+    country = models.CharField(
+        "pays",
+        max_length=2,
+        default="BE",
+        help_text="Code ISO du pays dont relève le référentiel : BE, FR…",
+    )
 
     class Meta:
         verbose_name = "référentiel"
@@ -30,6 +38,10 @@ class Framework(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_belgian(self) -> bool:
+        return self.country == "BE"
 
 
 class FrameworkVersion(models.Model):

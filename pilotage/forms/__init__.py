@@ -18,6 +18,7 @@ from .actions import (
 )
 from .bulk import BulkAdvisersForm, GroupStatusForm, SchoolsFilterForm, organising_authorities_of
 from .fields import ActionTypeChoiceField, DateInput, TimeInput, duration_field, textarea
+from .framework_picker import SEARCH_BUTTON, SEARCH_FIELD, FrameworkPicker, typed_values
 from .journal import JournalFilterForm
 from .plans import (
     EvaluationForm,
@@ -34,6 +35,9 @@ from .plans import (
 from .timeline import TimelineFilterForm, offered_years
 
 __all__ = [
+    "SEARCH_BUTTON",
+    "SEARCH_FIELD",
+    "FrameworkPicker",
     "AccompanimentChoiceField",
     "ActionCancelForm",
     "ActionCorrectForm",
@@ -70,4 +74,5 @@ __all__ = [
     "objectives_of",
     "offered_years",
     "textarea",
+    "typed_values",
 ]

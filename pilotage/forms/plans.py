@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..services.plans import PLAN_FIELDS
 from .fields import DateInput, textarea
+from .framework_picker import FrameworkPicker
 
 
 class PlanForm(VersionedModelForm):
@@ -38,8 +39,15 @@ class PlanForm(VersionedModelForm):
 
 
 class FrameworkNodeChoiceField(forms.ModelMultipleChoiceField):
+    """The picker shows each node under its framework's name: the node's own heading here."""
+
+    widget = FrameworkPicker
+
     def label_from_instance(self, node):
-        return f"{node.version.framework.title} — {node.heading[:120]}"
+        # « Objectif transversal 1 » alone says nothing: its text says what it is about.
+        text = f"{node.heading} — {node.text}" if node.text and node.heading == node.title else node.heading
+        text = text.replace("**", "")  # the fixtures mark emphasis as in Markdown
+        return text if len(text) <= 160 else text[:159].rstrip() + "…"
 
 
 def contributable_nodes(federation_id: int):
@@ -61,8 +69,11 @@ class ObjectiveForm(VersionedModelForm):
         label="Contribue à",
         queryset=FrameworkNode.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Les objectifs d'amélioration, les actions prioritaires… (plusieurs choix possibles).",
+        error_messages={
+            "invalid_choice": "« %(value)s » n'est pas un élément des référentiels proposés à votre fédération.",
+            "invalid_pk_value": "« %(pk)s » n'est pas un élément de référentiel.",
+        },
     )
 
     class Meta:
@@ -70,9 +81,12 @@ class ObjectiveForm(VersionedModelForm):
         fields = ["label", "title", "description", "framework_nodes"]
         widgets = {"description": textarea(3)}
 
-    def __init__(self, *args, federation_id: int, **kwargs):
+    def __init__(self, *args, federation_id: int, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework_nodes"].queryset = contributable_nodes(federation_id)
+        field = self.fields["framework_nodes"]
+        field.queryset = contributable_nodes(federation_id)
+        field.widget.federation_id = federation_id
+        field.widget.search = search
 
 
 def objectives_of(plan: Plan):

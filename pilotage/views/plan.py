@@ -13,6 +13,8 @@ from core.imports import encoding_note, errors_shown
 from core.uploads import UploadTooLarge, read_upload
 from core.views import import_job_page
 from pilotage.forms import (
+    SEARCH_BUTTON,
+    SEARCH_FIELD,
     EvaluationForm,
     IndicatorForm,
     IndicatorImportForm,
@@ -20,6 +22,7 @@ from pilotage.forms import (
     ObjectiveForm,
     PlanForm,
     StrategyForm,
+    typed_values,
 )
 from pilotage.imports import KIND as INDICATOR_IMPORT
 from pilotage.imports import IndicatorImportError, import_indicator_values, read_indicator_file
@@ -81,7 +84,25 @@ def _objective_form(request, plan: Plan, objective: SchoolObjective | None):
         services.save_objective(plan=plan, objective=objective, by=request.user, **data)
         return f"Objectif enregistré : {data['title']}."
 
-    form = ObjectiveForm(posted(request), instance=objective, federation_id=plan.accompaniment.federation_id)
+    federation_id = plan.accompaniment.federation_id
+    if request.method == "POST" and SEARCH_BUTTON in request.POST:
+        # The picker's filter without JavaScript: the form comes back as typed, filtered, unsaved.
+        form = ObjectiveForm(
+            instance=objective,
+            federation_id=federation_id,
+            search=request.POST.get(SEARCH_FIELD, "").strip(),
+            initial=typed_values(request.POST, ObjectiveForm),
+        )
+        return form_page(
+            request,
+            plan.accompaniment,
+            title="Objectif spécifique",
+            form=form,
+            submit="Enregistrer",
+            action=request.path,
+        )
+    search = request.GET.get(SEARCH_FIELD, "").strip()
+    form = ObjectiveForm(posted(request), instance=objective, federation_id=federation_id, search=search)
     return page_form(request, plan.accompaniment, form, title="Objectif spécifique", save=save)
 
 

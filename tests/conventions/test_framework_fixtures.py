@@ -10,7 +10,7 @@ import pytest
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "fixtures" / "frameworks"
 CODES = ("cpeons-annexe-1", "strategie-numerique-fwb", "projet-academique-clermont", "objectifs-amelioration")
 
-TOP_KEYS = {"code", "title", "version", "version_label", "source", "federation", "nodes"}
+TOP_KEYS = {"code", "title", "version", "version_label", "source", "federation", "country", "nodes"}
 NODE_KEYS = {"kind", "label", "title", "text", "children"}
 KINDS = {"section", "axis", "objective", "priority_action", "action", "lever", "criterion", "item"}
 EXTRA_KEYS = {"timeline", "actors", "budget", "indicators", "calendar", "other"}
@@ -98,6 +98,16 @@ def test_federations():
     assert load("cpeons-annexe-1")["federation"] == "CPEONS"
     for code in CODES[1:]:
         assert load(code)["federation"] is None
+
+
+def test_countries():
+    """The French académie's project is the one framework from outside Belgium."""
+    assert {code: load(code)["country"] for code in CODES} == {
+        "cpeons-annexe-1": "BE",
+        "strategie-numerique-fwb": "BE",
+        "projet-academique-clermont": "FR",
+        "objectifs-amelioration": "BE",
+    }
 
 
 # --- CPEONS annex 1 ---------------------------------------------------------------------------

@@ -112,3 +112,36 @@ def test_the_po_referent_ticks_an_engagement(visitor, pilotage_demo):
     visitor.audit("plan form", shows="Plan de pilotage")
     visitor.check("/pilotage/indicateurs/import/", shows="Importer des valeurs d'indicateurs")
     visitor.assert_no_problems()
+
+
+def test_the_referent_reads_the_indicators_and_picks_what_an_objective_contributes_to(visitor, pilotage_demo):
+    page = visitor.page
+    visitor.log_in("referent.bruxelles@pilotis.example")
+    visitor.check(f"/ecoles/{ATHENEE_DU_CENTRE}/", shows="Objectifs spécifiques")
+    plan = page.locator("#pilotage-plan")
+    expect(plan.locator("svg.indicator-chart[role=img]").first).to_have_attribute(
+        "aria-label", re.compile(r"cible")
+    )
+    expect(plan.locator(".indicator-figures").first).to_contain_text("→ cible")
+
+    plan.get_by_role("link", name=re.compile(r"^Modifier l'objectif")).first.click()
+    page.wait_for_url("**/objectifs/*/")
+    picker = page.locator("[data-framework-picker]")
+    # With the script, the filter filters as one types; its button is for browsers without it.
+    expect(picker.get_by_role("button", name="Filtrer")).to_be_hidden()
+    expect(picker.locator("details")).not_to_have_attribute("open", re.compile(".*"))
+    visitor.audit("objective form", shows="Afficher les autres référentiels")
+    search = page.get_by_label("Filtrer les référentiels")
+    search.fill("numerique tronc commun")
+    expect(picker).to_contain_text("élément")
+    choice = picker.get_by_label(re.compile(r"^AP 1\.1 "))
+    expect(picker.get_by_label(re.compile(r"^OA 2 "))).to_be_hidden()
+    choice.focus()
+    page.keyboard.press("Space")
+    expect(choice).to_be_checked()
+    visitor.audit("objective form filtered", shows="Stratégie numérique pour l'éducation")
+    search.fill("")
+    visitor.click(page.get_by_role("button", name="Enregistrer"))
+    expect(page.get_by_role("main")).to_contain_text("Objectif enregistré")
+    expect(page.locator("#pilotage-plan")).to_contain_text("AP 1.1")
+    visitor.assert_no_problems()

@@ -227,7 +227,11 @@ def test_every_chart_is_an_accessible_svg_with_its_data_table(client, side_a, fo
         assert svg.find("title", id=title_id).get_text()
         assert svg.find("desc", id=desc_id).get_text()
         assert "style" not in str(svg)  # the CSP allows no inline style
-        table = figure.find("table")
+        # The chart first; its table opens on demand, still captioned and with its headers.
+        details = figure.find("details", class_="chart-data")
+        assert details.find("summary").get_text(" ", strip=True).startswith("Voir les données")
+        assert figure.find("div", class_="chart-picture").find_next("details") is details
+        table = details.find("table")
         assert table.find("caption") and table.find("th", scope="col")
     steps = soup.select_one("#etapes table")
     assert "Pas d'accompagnement" not in steps.get_text()  # both schools of A are accompanied

@@ -115,6 +115,8 @@ def test_the_pdf_names_the_federation_and_the_school_year(year_of_a):
     assert "Fédération A" in text and "FPO-A" in text
     assert f"{LAST_YEAR}-{LAST_YEAR + 1}" in text
     assert "École A 1" in text and "École B 1" not in text
+    # On paper the charts' tables are printed, not behind « Voir les données ».
+    assert "Données du graphique" in text and "Voir les données" not in text
 
 
 # --- The command ----------------------------------------------------------------------------------

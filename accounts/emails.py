@@ -2,14 +2,13 @@
 commit: an SMTP hiccup never fails a request."""
 
 from django.conf import settings
-from django_tasks import task
 
-from core.mail import send_plain_mail
+from core.mail import mail_task, send_plain_mail
 
 from .models import Invitation
 
 
-@task()
+@mail_task
 def send_invitation_email(*, invitation_id: int, link: str) -> None:
     invitation = Invitation.objects.select_related(
         "federation", "organising_authority", "school", "guidance_centre", "invited_by"

@@ -4,10 +4,9 @@ workflow, a comment of the review, a signatory's personal link, the signed conve
 
 from django.conf import settings
 from django.urls import reverse
-from django_tasks import task
 
 from accounts.models import Membership, Role, User
-from core.mail import send_plain_mail
+from core.mail import mail_task, send_plain_mail
 
 from .models import Convention, ConventionTransition, Party, ReviewComment, Signature, SignatureRequest
 from .workflow import TRANSITIONS, Actor
@@ -29,7 +28,7 @@ def recipients(convention, actors) -> list[str]:
     return sorted(emails)
 
 
-@task()
+@mail_task
 def send_transition_email(*, transition_id: int) -> None:
     record = ConventionTransition.objects.select_related(
         "convention__organising_authority", "convention__federation", "by"
@@ -50,7 +49,7 @@ def send_transition_email(*, transition_id: int) -> None:
     send_plain_mail(template="convention_transition", context=context, to=to)
 
 
-@task()
+@mail_task
 def send_signature_request_email(*, request_id: int, link: str, reminder: bool = False) -> None:
     """A signatory's personal link (first sending or reminder)."""
     request = SignatureRequest.objects.select_related(
@@ -71,7 +70,7 @@ def send_signature_request_email(*, request_id: int, link: str, reminder: bool =
     send_plain_mail(template="signature_request", context=context, to=[signatory.email])
 
 
-@task()
+@mail_task
 def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
     """Everybody concerned gets the link to the signed PDF."""
     convention = Convention.objects.select_related("federation", "organising_authority").get(pk=convention_id)

@@ -57,8 +57,14 @@ def _raw(record, f):
     return getattr(record, f.attname)
 
 
+# Where `_read_m2m_snapshots` leaves, on a historical record, the ids its m2m fields held.
+M2M_SNAPSHOTS = "_m2m_snapshots"
+
+
 def _m2m_ids(record, f) -> frozenset:
     """The ids a many-to-many field held in this version (kept by simple-history's m2m_fields)."""
+    if f.name in (read := record.__dict__.get(M2M_SNAPSHOTS, {})):
+        return read[f.name]
     return frozenset(
         getattr(row, f.m2m_reverse_field_name() + "_id") for row in getattr(record, f.name).all()
     )
@@ -121,9 +127,41 @@ def _display(f, value, labels) -> str:
     return str(value)
 
 
+# Ids per query when reading many-to-many snapshots: well under SQLite's bound on parameters.
+SNAPSHOT_BATCH = 1000
+
+
+def _read_m2m_snapshots(rows) -> None:
+    """The many-to-many ids kept with every version of the page (a record and the one before
+    it), one query per historical model and field rather than one per version; `_m2m_ids`
+    finds them on the version."""
+    # A version can come twice, as a row of the page and as the one before the next row.
+    versions_by_model = defaultdict(lambda: defaultdict(list))
+    for _kind, _kind_label, _model, record, previous, _label in rows:
+        for version in (record, previous):
+            if version is not None and getattr(version, "_history_m2m_fields", None):
+                versions_by_model[type(version)][version.history_id].append(version)
+    for versions in versions_by_model.values():
+        some_version = next(iter(versions.values()))[0]
+        for f in some_version._history_m2m_fields:
+            held = defaultdict(set)
+            snapshot_model = getattr(some_version, f.name).model
+            history_ids = list(versions)
+            for start in range(0, len(history_ids), SNAPSHOT_BATCH):
+                for history_id, related_id in snapshot_model.objects.filter(
+                    history_id__in=history_ids[start : start + SNAPSHOT_BATCH]
+                ).values_list("history_id", f.m2m_reverse_field_name() + "_id"):
+                    held[history_id].add(related_id)
+            for history_id, same_version in versions.items():
+                for version in same_version:
+                    version.__dict__.setdefault(M2M_SNAPSHOTS, {})[f.name] = frozenset(held[history_id])
+
+
 def build_entries(rows) -> list[Entry]:
     """`rows`: (kind, kind_label, model, record, previous record or None, object label).
-    Foreign keys are named with one query per related model."""
+    Foreign keys are named with one query per related model, many-to-many snapshots with one
+    query per field."""
+    _read_m2m_snapshots(rows)
     pending = [(row, _pending_changes(row[2], row[3], row[4])) for row in rows]
     wanted = defaultdict(set)
     for _row, changes in pending:

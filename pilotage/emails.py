@@ -1,14 +1,12 @@
 """The e-mails of the pilotage app, sent in the background (django-tasks): services queue them
 once their transaction commits."""
 
-from django_tasks import task
-
-from core.mail import send_plain_mail
+from core.mail import mail_task, send_plain_mail
 
 from .models import Plan
 
 
-@task()
+@mail_task
 def send_deadline_reminder(
     *, plan_id: int, label: str, due_on: str, recipients: list[str], link: str
 ) -> None:

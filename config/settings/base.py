@@ -210,6 +210,9 @@ JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10)
 JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=60)
 JOB_MAX_RETRIES = env.int("JOB_MAX_RETRIES", default=2)
 JOB_REAP_SECONDS = env.float("JOB_REAP_SECONDS", default=30)
+# An e-mail the SMTP server refused or could not take is tried again after each of these delays
+# in seconds (1 min, 5 min, 30 min, 2 h), then given up with an error in the log.
+MAIL_RETRY_DELAYS = env.list("MAIL_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200])
 
 # Content-Security-Policy: the application's own origin only.
 CONTENT_SECURITY_POLICY = {

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from pilotage.models import ActionRecord
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.conventions.factories import convention_for
 from tests.pilotage.factories import ActionRecordFactory, objective_with_indicator
 from tests.utils import text_of
 
@@ -231,3 +232,22 @@ def test_the_first_change_in_the_demo_shows_its_old_value(client, django_user_mo
     client.force_login(django_user_model.objects.get(email="admin@pilotis.example"))
     response = client.get(reverse("journal"), {"type": "action"})
     assert f"{before:%d/%m/%Y} → {action.date:%d/%m/%Y}" in text_of(response)
+
+
+def test_the_journal_makes_as_many_queries_for_40_convention_changes_as_for_5(
+    client, side_a, staff_a, queries_stay_flat
+):
+    """Each version of a convention keeps the schools it covered: they are read for the whole
+    page at once, not once per version."""
+    convention = convention_for(side_a)
+
+    def change(times):
+        for i in range(times):
+            convention.council_decision_reference = f"Délibération {convention.pk}-{i}"
+            convention.save()
+
+    change(5)
+    client.force_login(staff_a)
+    # 39 on SQLite with 5 versions: the page, its filters, one query per kind of record.
+    response = queries_stay_flat(reverse("journal"), grow=lambda: change(35), at_most=40)
+    assert f"Délibération {convention.pk}-33 → Délibération {convention.pk}-34" in text_of(response)

@@ -88,7 +88,7 @@ def send_signed_convention_email(*, convention_id: int, revision: int) -> None:
     send_plain_mail(template="signature_completed", context=context, to=sorted(to))
 
 
-@task()
+@mail_task
 def send_declined_to_signers_email(*, request_id: int) -> None:
     """Those who had already signed the round learn that a refusal ended it: their signature
     will not take effect."""
@@ -108,7 +108,7 @@ def send_declined_to_signers_email(*, request_id: int) -> None:
     send_plain_mail(template="signature_declined", context=context, to=to)
 
 
-@task()
+@mail_task
 def send_review_comment_email(*, comment_id: int) -> None:
     """A comment or an answer of the review reaches the other party."""
     comment = ReviewComment.objects.select_related(

@@ -139,7 +139,7 @@ def test_an_email_the_smtp_server_refuses_is_sent_later_and_the_step_stays_done(
     # Folding of the encoded header leaves a leading space, which no mail reader shows.
     assert (
         message["Subject"].strip()
-        == f"[Pilotis] {convention.reference} : {convention.get_state_display().lower()}"
+        == f"[Pilotis] {convention.reference} : à compléter par le PO"
     )
     body = message.get_content()
     assert f"La convention {convention.reference} entre" in body

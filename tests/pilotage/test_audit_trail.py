@@ -193,7 +193,7 @@ def test_the_export_neutralises_formulas(client, accompaniment_a, staff_a):
     assert rows[0][:4] == ("Date", "Modifié par", "Type", "Objet")
     cells = [cell for row in rows for cell in row]
     assert '\'=HYPERLINK("http://evil.example")' in cells
-    csv = client.get(reverse("journal"), {"type": "action", "format": "csv"}).content.decode()
+    csv = client.get(reverse("journal"), {"type": "action", "format": "csv"}).getvalue().decode()
     assert ";\"'=HYPERLINK" in csv
     assert client.get(reverse("journal"), {"format": "exe"}).status_code == 404
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (300, 10_000)
-REPEAT = 9
+REPEAT = 5
 PAGE_TARGET = 2.0
 FEDERATION = "CECP"
-SERVER = "postgres://postgres@127.0.0.1:5432"
+SERVER = "postgres://postgres@127.0.0.1:5432/pilotis"
 
 # (label, who, url). Who: the federation's staff or its median adviser. `{fase}`, `{search}` are
 # filled in by each world (a school the adviser follows, a word of a school's name).
@@ -61,29 +61,33 @@ def _environment(size: int) -> dict:
     }
 
 
+def _run(args: list[str], **options) -> subprocess.CompletedProcess:
+    # Our own commands (psql, manage.py) with arguments of this file only.
+    return subprocess.run(args, check=True, **options)  # noqa: S603
+
+
+def _psql(size: int, sql: str) -> str:
+    server = database_url(size).rsplit("/", 1)[0]
+    return _run(["psql", f"{server}/postgres", "-qAtc", sql], capture_output=True, text=True).stdout.strip()  # noqa: S607
+
+
+def _manage(size: int, *args: str) -> None:
+    _run([sys.executable, str(ROOT / "manage.py"), *args], env=_environment(size))
+
+
 def build(size: int, *, rebuild: bool) -> float | None:
     """Builds the world in its database unless it is there; the seconds it took, or None."""
     name = database_url(size).rsplit("/", 1)[1]
-    server = database_url(size).rsplit("/", 1)[0]
-    psql = ["psql", f"{server}/postgres", "-qAtc"]
-    exists = subprocess.run(
-        [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], capture_output=True, text=True
-    ).stdout.strip()
+    exists = _psql(size, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")  # noqa: S608 - our own name
     if exists and not rebuild:
         # Migrations of the branch (an index, say) reach a world already built.
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=_environment(size), check=True)
+        _manage(size, "migrate", "--noinput", "-v0")
         return None
-    subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
-    manage = [sys.executable, str(ROOT / "manage.py")]
+    _psql(size, f'DROP DATABASE IF EXISTS "{name}"')
+    _psql(size, f'CREATE DATABASE "{name}"')
     start = time.perf_counter()
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=_environment(size), check=True)
-    subprocess.run(
-        [*manage, "generate_scale_data", f"--schools={size}", "--seed=1", "-v0"],
-        env=_environment(size),
-        check=True,
-    )
+    _manage(size, "migrate", "--noinput", "-v0")
+    _manage(size, "generate_scale_data", f"--schools={size}", "--seed=1", "-v0")
     return time.perf_counter() - start
 
 
@@ -92,7 +96,7 @@ class World:
 
     def __init__(self, size: int):
         self.size = size
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - this bench's own worker
             [sys.executable, "-m", "bench.scale_worker"],
             env=_environment(size),
             cwd=ROOT,
@@ -135,7 +139,9 @@ def bench_scale(*, rebuild: bool = False) -> None:
     built = {size: build(size, rebuild=rebuild) for size in SIZES}
     worlds = {size: World(size) for size in SIZES}
     try:
-        print(f"\nÉchelle d'une fédération : mondes de {SIZES[0]} et {SIZES[1]} écoles (graine 1, PostgreSQL)")
+        print(
+            f"\nÉchelle d'une fédération : mondes de {SIZES[0]} et {SIZES[1]} écoles (graine 1, PostgreSQL)"
+        )
         for size, world in worlds.items():
             made = f"construit en {built[size]:.0f} s" if built[size] else "déjà construit"
             facts = world.facts
@@ -145,9 +151,9 @@ def bench_scale(*, rebuild: bool = False) -> None:
             )
         figures = {label: {size: [] for size in SIZES} for label, _, _ in PAGES + EXPORTS}
         for label, who, url in PAGES + EXPORTS:
-            for size, world in worlds.items():
+            for world in worlds.values():
                 world.ask({"do": "get", "who": who, "url": world.url(url), "count": True})  # warm-up
-            for _ in range(REPEAT if (label, who, url) in PAGES else max(3, REPEAT // 3)):
+            for _ in range(REPEAT if (label, who, url) in PAGES else 3):
                 for size, world in worlds.items():
                     figures[label][size].append(world.ask({"do": "get", "who": who, "url": world.url(url)}))
             for size, world in worlds.items():

@@ -5,6 +5,7 @@ request through Django's test client, timed to its first bytes and to its last; 
 `"count": true`, the same request counted (queries, rows, peak of Python memory) and not timed."""
 
 import json
+import logging
 import os
 import sys
 import time
@@ -18,6 +19,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 import django  # noqa: E402
 
 django.setup()
+# One line per request on stderr would drown the figures.
+logging.disable(logging.WARNING)
 
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402

@@ -8,9 +8,9 @@ import csv
 import datetime
 import re
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from decimal import Decimal
 from io import BytesIO
+from itertools import islice
 
 import tablib
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -170,7 +170,9 @@ def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
     anything else: a negative number stays a number, written « -3,5 »), Brussels' wall clock,
     Belgian numbers and dates."""
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    chunk = ["\ufeff" + (writer.writerow([spreadsheet_cell(header) for header in headers]) if headers else "")]
+    chunk = [
+        "\ufeff" + (writer.writerow([spreadsheet_cell(header) for header in headers]) if headers else "")
+    ]
     for row in rows:
         chunk.append(writer.writerow([csv_text(local_naive_cell(spreadsheet_cell(value))) for value in row]))
         if len(chunk) >= CSV_ROWS_PER_CHUNK:

@@ -22,3 +22,14 @@ class TableFileField(forms.FileField):
                 f"Le fichier dépasse la taille permise ({size_text(limit)}) : découpez-le en plusieurs fichiers."
             )
         return upload
+
+
+def plain_options(form, name: str, label_field: str = "name") -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for each choice of a model choice field, for a select written by
+    a plain loop (`includes/plain_select.html`): a filter on hundreds of POs would otherwise
+    load every object and render a template per option."""
+    selected = str(form.data.get(name, "")) if form.is_bound else ""
+    return [
+        (str(pk), label, str(pk) == selected)
+        for pk, label in form.fields[name].queryset.values_list("pk", label_field)
+    ]

@@ -19,7 +19,7 @@ def test_a_csv_download_streams_in_the_belgian_dialect():
     assert response["Content-Disposition"] == 'attachment; filename="ecoles.csv"'
     text = response.getvalue().decode("utf-8")
     assert text == (
-        "\ufeffFormule;Taux;Fin;Vide;Oui;École\r\n'=1+1;9,50;31/08/2025;;oui;\"Athénée ; « Nord »\"\r\n"
+        '\ufeffFormule;Taux;Fin;Vide;Oui;École\r\n\'=1+1;9,50;31/08/2025;;oui;"Athénée ; « Nord »"\r\n'
     )
 
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -106,6 +107,16 @@ def xlsx_sheet_title(title: str | None) -> str:
     return re.sub(r"[\\/*?:\[\]]", "-", title or "")[:31] or "Export"
 
 
+def xlsx_cell(sheet, value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.date):
+        cell = Cell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
+        return cell
+    return value
+
+
 def xlsx_bytes(dataset: tablib.Dataset) -> bytes:
     """The dataset as a workbook whose numbers are numbers and dates are dates, shown dd/mm/yyyy
     (tablib would show ISO dates)."""
@@ -118,12 +129,9 @@ def xlsx_bytes(dataset: tablib.Dataset) -> bytes:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     for row in dataset:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
+        # Cells made here, their format set before they are appended: looking them up after
+        # (`sheet[sheet.max_row]`) reads every cell of the sheet, for each row.
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     for column in sheet.iter_cols():
         longest = max(len(str(csv_text(cell.value) if cell.value is not None else "")) for cell in column)
         sheet.column_dimensions[get_column_letter(column[0].column)].width = min(max(longest + 2, 10), 60)

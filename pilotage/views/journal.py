@@ -10,6 +10,7 @@ from accounts.models import School
 from accounts.rules import can_read_audit_trail
 from conventions.models import Convention
 from core.exports import format_choices, table_response
+from core.forms import plain_options
 from pilotage.audit import KIND_CHOICES, Filters, journal, trail_users, whole_journal
 from pilotage.forms import JournalFilterForm
 
@@ -84,5 +85,14 @@ def journal_list(request):
             "more": more,
             "query": query.urlencode(),
             "formats": format_choices(),
+            # Every person of the federation (thousands for a large one), written by a plain loop.
+            "user_options": plain_options(
+                form,
+                "utilisateur",
+                "first_name",
+                "last_name",
+                "email",
+                label=lambda first, last, email: f"{first} {last}".strip() or email,
+            ),
         },
     )

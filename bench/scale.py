@@ -174,7 +174,7 @@ def bench_scale(*, rebuild: bool = False) -> None:
             peaks = [world[0]["peak_kb"] for world in (small, large)]
             queries = "/".join(str(world[0]["queries"]) for world in (small, large))
             time_ratio, row_ratio = total[1] / total[0], rows[1] / max(rows[0], 1)
-            verdict = "ok" if time_ratio <= row_ratio * 1.25 else "DÉPASSÉ"
+            verdict = "ok" if time_ratio <= max(row_ratio, 1) * 1.25 else "DÉPASSÉ"
             print(
                 f"  {label:<30} {total[0]:>7.0f} → {total[1]:>7.0f} ms ({time_ratio:.1f}× pour "
                 f"{row_ratio:.1f}× les lignes, {verdict}) ; premiers octets {first[0]:.0f} → {first[1]:.0f} ms ; "

@@ -231,3 +231,16 @@ def test_the_first_change_in_the_demo_shows_its_old_value(client, django_user_mo
     client.force_login(django_user_model.objects.get(email="admin@pilotis.example"))
     response = client.get(reverse("journal"), {"type": "action"})
     assert f"{before:%d/%m/%Y} → {action.date:%d/%m/%Y}" in text_of(response)
+
+
+def test_the_people_filter_lists_the_federations_people_and_keeps_the_choice(
+    client, side_a, adviser_a, staff_a
+):
+    client.force_login(staff_a)
+    page = client.get(reverse("journal"), {"utilisateur": adviser_a.pk}).content.decode()
+    select = page[page.index('<select name="utilisateur" id="id_utilisateur"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="">Tout le monde</option>' in select
+    name = adviser_a.get_full_name() or adviser_a.email
+    assert f'<option value="{adviser_a.pk}" selected>{name}</option>' in select
+    assert f'<option value="{side_a.users[Role.FPO_ADVISER].pk}"' in select

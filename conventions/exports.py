@@ -17,7 +17,7 @@ HEADERS = [
 ]
 # Conventions read per query (with one more query for their schools): memory holds one batch,
 # whatever the number of conventions.
-BATCH = 2000
+BATCH = 500
 
 
 def _rows(conventions):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from core.forms import plain_options
 from core.text import lower_first
 
 from . import services, todo
@@ -63,14 +64,12 @@ def school_list(request):
     page = Paginator(schools.order_by("name", "fase"), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    # The PO filter lists every visible PO (hundreds for a large federation): its options are
-    # written by a plain loop, Django's widget would render a template per option.
-    selected_po = str(form.data.get("po", "")) if form.is_bound else ""
-    po_options = [
-        (str(pk), name, str(pk) == selected_po)
-        for pk, name in form.fields["po"].queryset.values_list("pk", "name")
-    ]
-    context = {"form": form, "page": page, "query": query.urlencode(), "po_options": po_options}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "po_options": plain_options(form, "po"),
+    }
     template = "accounts/school_list.html"
     # A history restore (back button after a cache miss) wants the whole page.
     if request.htmx and not request.htmx.history_restore_request:

@@ -3,7 +3,9 @@
 The school list is paginated, so its time should barely move when the number of schools
 grows tenfold: the figure printed is the ratio of the 3,000-school median to the 300 one.
 `python bench/run.py api` runs only the API's measure (bench/api.py), `python bench/run.py imports`
-only the big imports' (bench/imports.py, each in a process of its own)."""
+only the big imports' (bench/imports.py, each in a process of its own), `python bench/run.py scale`
+only the federation-scale one (bench/scale.py: 300 against 10,000 schools on PostgreSQL, in
+databases of its own, kept between runs)."""
 
 import os
 import statistics
@@ -91,6 +93,11 @@ def main() -> None:
 
         bench_imports()
         return
+    if sys.argv[1:2] == ["scale"]:
+        from bench.scale import bench_scale
+
+        bench_scale(rebuild="--rebuild" in sys.argv)
+        return
     setup_test_environment()
     use_a_fresh_signing_key(Path(tempfile.mkdtemp(prefix="pilotis-bench-")))
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -127,6 +134,10 @@ def main() -> None:
         bench_imports()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    if sys.argv[1:] != ["api"]:
+        from bench.scale import bench_scale
+
+        bench_scale()
 
 
 if __name__ == "__main__":

@@ -4,16 +4,20 @@ decimal commas and dd/mm/yyyy dates, as a Belgian reader writes them), XLSX with
 and dates, and cells neutralised, so that text typed by a user never runs as a formula (OWASP
 CSV injection)."""
 
+import csv
 import datetime
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from io import BytesIO
+from itertools import islice
 
 import tablib
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -103,6 +107,16 @@ def xlsx_sheet_title(title: str | None) -> str:
     return re.sub(r"[\\/*?:\[\]]", "-", title or "")[:31] or "Export"
 
 
+def xlsx_cell(sheet, value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.date):
+        cell = Cell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
+        return cell
+    return value
+
+
 def xlsx_bytes(dataset: tablib.Dataset) -> bytes:
     """The dataset as a workbook whose numbers are numbers and dates are dates, shown dd/mm/yyyy
     (tablib would show ISO dates)."""
@@ -115,12 +129,9 @@ def xlsx_bytes(dataset: tablib.Dataset) -> bytes:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     for row in dataset:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
+        # Cells made here, their format set before they are appended: looking them up after
+        # (`sheet[sheet.max_row]`) reads every cell of the sheet, for each row.
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     for column in sheet.iter_cols():
         longest = max(len(str(csv_text(cell.value) if cell.value is not None else "")) for cell in column)
         sheet.column_dimensions[get_column_letter(column[0].column)].width = min(max(longest + 2, 10), 60)
@@ -129,21 +140,68 @@ def xlsx_bytes(dataset: tablib.Dataset) -> bytes:
     return buffer.getvalue()
 
 
-def encode(dataset: tablib.Dataset, fmt: str) -> str | bytes:
+def encode(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """The dataset as an XLSX or ODS file (CSV streams, see `csv_chunks`)."""
     # Neutralised first, on the values themselves: a negative number is a number, not a
     # formula, and stays one once written « -3,5 ».
     dataset = each_cell(neutralised(dataset), local_naive_cell)
-    if fmt == "csv":
-        return "\ufeff" + each_cell(dataset, csv_text).export("csv", delimiter=CSV_DELIMITER)
     if fmt == "xlsx":
         return xlsx_bytes(dataset)
     return dataset.export(fmt)
 
 
-def dataset_response(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse:
+def dataset_response(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse | StreamingHttpResponse:
     """The dataset as a download named after `name`; an unknown format is a 404."""
+    return table_response(list(dataset.headers or []), dataset, fmt, name, title=dataset.title or "")
+
+
+# Rows per chunk of a streamed CSV: one write to the socket every few kilobytes, not per row.
+CSV_ROWS_PER_CHUNK = 200
+
+
+def in_batches(iterable: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items (the last one shorter), read from `iterable` as they are needed."""
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class _Echo:
+    """A file whose write hands back what is written: csv.writer then formats one row at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """A CSV download, a few rows at a time: a BOM first, semicolons, cells neutralised (before
+    anything else: a negative number stays a number, written « -3,5 »), Brussels' wall clock,
+    Belgian numbers and dates."""
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    chunk = [
+        "\ufeff" + (writer.writerow([spreadsheet_cell(header) for header in headers]) if headers else "")
+    ]
+    for row in rows:
+        chunk.append(writer.writerow([csv_text(local_naive_cell(spreadsheet_cell(value))) for value in row]))
+        if len(chunk) >= CSV_ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
+def table_response(headers: list[str], rows: Iterable, fmt: str, name: str, *, title: str = ""):
+    """The rows as a download named after `name`; an unknown format is a 404. CSV streams: its
+    first bytes leave before the last row is read, and memory holds one chunk of rows whatever
+    their number. XLSX and ODS are zip archives whose directory comes last and whose column
+    widths depend on every row: they are built whole, then sent."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("Format d'export inconnu.")
-    response = HttpResponse(encode(dataset, fmt), content_type=content_type(fmt))
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(headers, rows), content_type=content_type(fmt))
+    else:
+        dataset = tablib.Dataset(headers=headers or None, title=title)
+        for row in rows:
+            dataset.append(list(row))
+        response = HttpResponse(encode(dataset, fmt), content_type=content_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
     return response

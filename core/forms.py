@@ -22,3 +22,17 @@ class TableFileField(forms.FileField):
                 f"Le fichier dépasse la taille permise ({size_text(limit)}) : découpez-le en plusieurs fichiers."
             )
         return upload
+
+
+def plain_options(form, name: str, *label_fields: str, label=None) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for each choice of a model choice field, for a select written by
+    a plain loop (`includes/plain_select.html`): a filter on hundreds of POs or thousands of
+    people would otherwise load every object and render a template per option. The label is
+    the `label_fields` ("name" by default), joined by `label` when given."""
+    selected = str(form.data.get(name, "")) if form.is_bound else ""
+    label_fields = label_fields or ("name",)
+    label = label or (lambda *values: values[0])
+    return [
+        (str(pk), label(*values), str(pk) == selected)
+        for pk, *values in form.fields[name].queryset.values_list("pk", *label_fields)
+    ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Federation, Invitation, Membership, OrganisingAuthority, School, User
 from conventions.models import Convention, ConventionContact, ConventionSignatory
+from core.exports import in_batches
 from core.history import Entry, build_entries
 from core.school_years import school_year_label
 
@@ -291,20 +292,8 @@ def _with_previous(kind: Kind, records) -> list:
     return result
 
 
-def journal(user, filters: Filters, *, offset: int = 0, limit: int | None = 50) -> tuple[list[Entry], bool]:
-    """The entries of the trail, newest first, from `offset`; with whether more follow."""
-    kinds = [KINDS_BY_SLUG[filters.kind]] if filters.kind in KINDS_BY_SLUG else KINDS
-    wanted = None if limit is None else offset + limit + 1
-    per_kind = []
-    for kind in kinds:
-        rows = _rows(kind, user, filters)
-        if rows is None:
-            continue
-        records = list(rows if wanted is None else rows[:wanted])
-        per_kind.append([(kind, record) for record in records])
-    merged = list(merge(*per_kind, key=lambda pair: pair[1].history_date, reverse=True))
-    page = merged[offset:] if limit is None else merged[offset : offset + limit]
-    more = limit is not None and len(merged) > offset + limit
+def _entries(page: list) -> list[Entry]:
+    """The entries of (kind, record) pairs, each with its change from the version before."""
     by_kind = {}
     for kind, record in page:
         by_kind.setdefault(kind.slug, []).append(record)
@@ -312,7 +301,7 @@ def journal(user, filters: Filters, *, offset: int = 0, limit: int | None = 50) 
     for slug, records in by_kind.items():
         for record, before in _with_previous(KINDS_BY_SLUG[slug], records):
             previous[(slug, record.history_id)] = before
-    entries = build_entries(
+    return build_entries(
         [
             (
                 kind.slug,
@@ -325,7 +314,40 @@ def journal(user, filters: Filters, *, offset: int = 0, limit: int | None = 50) 
             for kind, record in page
         ]
     )
-    return entries, more
+
+
+def _kinds_read(user, filters: Filters):
+    """(kind, its rows newest first) for each kind the filters keep."""
+    kinds = [KINDS_BY_SLUG[filters.kind]] if filters.kind in KINDS_BY_SLUG else KINDS
+    for kind in kinds:
+        rows = _rows(kind, user, filters)
+        if rows is not None:
+            yield kind, rows
+
+
+def _newest_first(per_kind):
+    return merge(*per_kind, key=lambda pair: pair[1].history_date, reverse=True)
+
+
+def journal(user, filters: Filters, *, offset: int = 0, limit: int = 50) -> tuple[list[Entry], bool]:
+    """The entries of the trail, newest first, from `offset`; with whether more follow."""
+    wanted = offset + limit + 1
+    per_kind = [[(kind, record) for record in rows[:wanted]] for kind, rows in _kinds_read(user, filters)]
+    merged = list(_newest_first(per_kind))
+    return _entries(merged[offset : offset + limit]), len(merged) > offset + limit
+
+
+def _tagged(kind: Kind, rows, batch: int):
+    for record in rows.iterator(chunk_size=batch):
+        yield kind, record
+
+
+def whole_journal(user, filters: Filters, *, batch: int = 500):
+    """Every entry of the trail, newest first, read in batches as they are asked for (an
+    export): memory holds a batch per kind, however long the trail."""
+    per_kind = [_tagged(kind, rows, batch) for kind, rows in _kinds_read(user, filters)]
+    for page in in_batches(_newest_first(per_kind), batch):
+        yield from _entries(page)
 
 
 def trail_users(user):

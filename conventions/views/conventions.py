@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import School
 from accounts.rules import can_read_audit_trail
 from core.exports import EXPORT_FORMATS
+from core.forms import plain_options
 
 from ..exports import export_response
 from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm, ConventionFilterForm, CooperationForm
@@ -67,6 +68,7 @@ def convention_list(request):
         "page": page,
         "query": query.urlencode(),
         "can_create": can_manage_conventions(request.user),
+        "po_options": plain_options(form, "po"),
     }
     return render(request, "conventions/convention_list.html", context)
 

@@ -1,7 +1,6 @@
 """The audit trail (journal des modifications): who changed what, when, from which value to
 which; for federation staff (their federation) and administrators; filtered and exported."""
 
-import tablib
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -10,8 +9,9 @@ from django.utils.text import capfirst
 from accounts.models import School
 from accounts.rules import can_read_audit_trail
 from conventions.models import Convention
-from core.exports import dataset_response, format_choices
-from pilotage.audit import KIND_CHOICES, Filters, journal, trail_users
+from core.exports import format_choices, table_response
+from core.forms import plain_options
+from pilotage.audit import KIND_CHOICES, Filters, journal, trail_users, whole_journal
 from pilotage.forms import JournalFilterForm
 
 PER_PAGE = 50
@@ -36,28 +36,24 @@ def _filters(request, form) -> Filters:
     return filters
 
 
-def _export(entries, fmt):
-    dataset = tablib.Dataset(
-        headers=[
-            "Date",
-            "Modifié par",
-            "Type",
-            "Objet",
-            "Opération",
-            "Champ",
-            "Ancienne valeur",
-            "Nouvelle valeur",
-        ],
-        title="Journal",
-    )
+JOURNAL_HEADERS = [
+    "Date",
+    "Modifié par",
+    "Type",
+    "Objet",
+    "Opération",
+    "Champ",
+    "Ancienne valeur",
+    "Nouvelle valeur",
+]
+
+
+def _export_rows(entries):
     for entry in entries:
         # The moment itself: CSV writes it dd/mm/yyyy hh:mm, XLSX and ODS keep a real date.
         head = [entry.when, entry.user_label, entry.kind_label, entry.object_label, entry.action]
         for change in entry.changes or [None]:
-            dataset.append(
-                head + ([capfirst(change.label), change.old, change.new] if change else ["", "", ""])
-            )
-    return dataset_response(dataset, fmt, "journal-des-modifications")
+            yield head + ([capfirst(change.label), change.old, change.new] if change else ["", "", ""])
 
 
 def journal_list(request):
@@ -68,8 +64,8 @@ def journal_list(request):
     fmt = request.GET.get("format")
     # Filters refused: the page says why, rather than exporting what was not asked for.
     if fmt and (not form.is_bound or form.is_valid()):
-        entries, _more = journal(request.user, filters, limit=None)
-        return _export(entries, fmt)
+        rows = _export_rows(whole_journal(request.user, filters))
+        return table_response(JOURNAL_HEADERS, rows, fmt, "journal-des-modifications", title="Journal")
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -89,5 +85,14 @@ def journal_list(request):
             "more": more,
             "query": query.urlencode(),
             "formats": format_choices(),
+            # Every person of the federation (thousands for a large one), written by a plain loop.
+            "user_options": plain_options(
+                form,
+                "utilisateur",
+                "first_name",
+                "last_name",
+                "email",
+                label=lambda first, last, email: f"{first} {last}".strip() or email,
+            ),
         },
     )

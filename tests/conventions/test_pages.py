@@ -29,7 +29,7 @@ def test_the_list_is_scoped_filtered_and_exported(client, side_a, side_b):
     export = client.get("/conventions/", {"format": "xlsx"})
     rows = list(load_workbook(BytesIO(export.content)).active.values)
     assert rows[0][0] == "Référence" and [r[0] for r in rows[1:]] == [mine.reference]
-    csv = client.get("/conventions/", {"format": "csv"}).content.decode("utf-8")
+    csv = client.get("/conventions/", {"format": "csv"}).getvalue().decode("utf-8")
     assert mine.reference in csv and theirs.reference not in csv
     # The same dialect as every other download: a BOM and semicolons, for Excel in Belgium.
     assert csv.startswith("\ufeffRéférence;Modèle;Fédération;")

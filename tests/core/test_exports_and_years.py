@@ -17,7 +17,7 @@ from core.school_years import school_year_bounds, school_year_choices, school_ye
 def test_csv_downloads_use_semicolons_and_a_bom_for_excel_in_belgium():
     dataset = tablib.Dataset(["Athénée", "9001"], headers=["École", "FASE"])
     response = dataset_response(dataset, "csv", "Écoles suivies")
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeffÉcole;FASE")
     assert "Athénée;9001" in text
     assert response["Content-Disposition"] == 'attachment; filename="ecoles-suivies.csv"'
@@ -60,7 +60,7 @@ def test_text_that_a_spreadsheet_would_run_is_kept_as_text(fmt):
         [HOSTILE, "+32 2 123 45 67", "-1+1", "@SUM(A1)", "\tTab", "Athénée", 42, -3],
         headers=["a", "b", "c", "d", "e", "f", "g", "h"],
     )
-    content = dataset_response(dataset, fmt, "x").content
+    content = dataset_response(dataset, fmt, "x").getvalue()
     cells = tablib.Dataset().load(
         content.decode("utf-8-sig") if fmt == "csv" else content,
         format=fmt,
@@ -83,7 +83,7 @@ def test_csv_downloads_write_decimal_commas_and_belgian_dates():
         [9.5, Decimal("12.25"), 9.0, date(2025, 8, 31), datetime(2025, 8, 31, 14, 5, tzinfo=UTC), -3.5],
         headers=["jours", "taux", "entier", "fin", "le", "écart"],
     )
-    text = dataset_response(dataset, "csv", "x").content.decode("utf-8-sig")
+    text = dataset_response(dataset, "csv", "x").getvalue().decode("utf-8-sig")
     assert text.splitlines()[1] == "9,5;12,25;9;31/08/2025;31/08/2025 16:05;-3,5"
 
 

@@ -137,10 +137,7 @@ def test_an_email_the_smtp_server_refuses_is_sent_later_and_the_step_stays_done(
     referent = side_a.users[Role.PO_REFERENT]
     assert message["To"] == referent.email
     # Folding of the encoded header leaves a leading space, which no mail reader shows.
-    assert (
-        message["Subject"].strip()
-        == f"[Pilotis] {convention.reference} : à compléter par le PO"
-    )
+    assert message["Subject"].strip() == f"[Pilotis] {convention.reference} : à compléter par le PO"
     body = message.get_content()
     assert f"La convention {convention.reference} entre" in body
     assert "Commune d'Évère" in body

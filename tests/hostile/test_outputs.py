@@ -89,7 +89,7 @@ def test_no_list_export_holds_a_live_formula(client, hostile_world, fmt):
         for url, export in exports:
             response = client.get(url, {"export": export, "format": fmt})
             assert response.status_code == 200, (role, url, export, response.status_code)
-            cells = {"csv": csv_cells, "xlsx": xlsx_cells, "ods": ods_texts}[fmt](response.content)
+            cells = {"csv": csv_cells, "xlsx": xlsx_cells, "ods": ods_texts}[fmt](response.getvalue())
             assert_no_live_formula(cells)
             if export == "ecoles":
                 assert "'" + HYPERLINK in cells, (role, url)
@@ -102,7 +102,7 @@ def test_the_convention_list_export_holds_no_live_formula(client, hostile_world,
     client.force_login(hostile_world.users[Role.FPO_STAFF])
     response = client.get("/conventions/", {"format": fmt})
     assert response.status_code == 200
-    cells = {"csv": csv_cells, "xlsx": xlsx_cells, "ods": ods_texts}[fmt](response.content)
+    cells = {"csv": csv_cells, "xlsx": xlsx_cells, "ods": ods_texts}[fmt](response.getvalue())
     assert_no_live_formula(cells)
 
 

@@ -194,7 +194,7 @@ def test_the_export_neutralises_formulas(client, accompaniment_a, staff_a):
     assert rows[0][:4] == ("Date", "Modifié par", "Type", "Objet")
     cells = [cell for row in rows for cell in row]
     assert '\'=HYPERLINK("http://evil.example")' in cells
-    csv = client.get(reverse("journal"), {"type": "action", "format": "csv"}).content.decode()
+    csv = client.get(reverse("journal"), {"type": "action", "format": "csv"}).getvalue().decode()
     assert ";\"'=HYPERLINK" in csv
     assert client.get(reverse("journal"), {"format": "exe"}).status_code == 404
 
@@ -251,3 +251,16 @@ def test_the_journal_makes_as_many_queries_for_40_convention_changes_as_for_5(
     # 39 on SQLite with 5 versions: the page, its filters, one query per kind of record.
     response = queries_stay_flat(reverse("journal"), grow=lambda: change(35), at_most=40)
     assert f"Délibération {convention.pk}-33 → Délibération {convention.pk}-34" in text_of(response)
+
+
+def test_the_people_filter_lists_the_federations_people_and_keeps_the_choice(
+    client, side_a, adviser_a, staff_a
+):
+    client.force_login(staff_a)
+    page = client.get(reverse("journal"), {"utilisateur": adviser_a.pk}).content.decode()
+    select = page[page.index('<select name="utilisateur" id="id_utilisateur"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="">Tout le monde</option>' in select
+    name = adviser_a.get_full_name() or adviser_a.email
+    assert f'<option value="{adviser_a.pk}" selected>{name}</option>' in select
+    assert f'<option value="{side_a.users[Role.FPO_ADVISER].pk}"' in select

@@ -98,7 +98,7 @@ def test_the_actions_per_type_add_up_to_the_dashboard_chart(client, year_of_a):
         "/pilotage/federation/",
         {"federation": side.federation.code, "annee": LAST_YEAR, "export": "actions-types", "format": "csv"},
     )
-    chart = tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv", delimiter=";")
+    chart = tablib.Dataset().load(response.getvalue().decode("utf-8-sig"), format="csv", delimiter=";")
     for title, count in chart:
         if title == "Total":
             assert int(count) == sum(row["Actions réalisées"] for row in rows) == 5

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve-prod backup restore test quality install lock bench totp clean
+.PHONY: run serve-prod backup restore test quality install lock bench load totp clean
 
 # The links in the demo's e-mails and documents point at the address this command serves.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -79,6 +79,12 @@ quality: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The production settings under load (bench/load/): gunicorn and a task worker on a free loopback
+# port, the 3,000-school world in PostgreSQL (database pilotis_load, copied from the template
+# pilotis_load_world, built once), then locust headless; prints the figures, under 5 minutes.
+load: install
+	$(BIN)/python bench/load/run.py
 
 install: $(VENV)/.installed node_modules/.installed
 

@@ -1,0 +1,76 @@
+"""Who the simulated people are and what they open, read from the load database once before the
+run (`python bench/load/targets.py OUT.json`, with the driver's environment): the accounts of the
+scale world (all with the demo password; staff with the demo TOTP) and, for each, the schools,
+accompaniments, open engagements and conventions that are theirs."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+import django  # noqa: E402
+
+django.setup()
+
+from accounts.models import Membership, Role  # noqa: E402
+from conventions.models import Convention  # noqa: E402
+from pilotage.models import Accompaniment, EngagementCheck  # noqa: E402
+from pilotage.scale_data.parties import EMAIL_DOMAIN  # noqa: E402
+
+# Enough distinct accounts for 50 people (and the ramp) without two sharing a session.
+PER_ROLE = 40
+
+
+def scale_memberships(role):
+    return (
+        Membership.objects.filter(role=role, user__email__endswith=f"@{EMAIL_DOMAIN}")
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def advisers() -> list[dict]:
+    people = []
+    for membership in scale_memberships(Role.FPO_ADVISER)[:PER_ROLE]:
+        accompaniments = Accompaniment.objects.filter(advisers=membership.user).select_related("school")
+        schools = [{"fase": a.school.fase, "accompaniment": a.pk} for a in accompaniments.order_by("pk")[:8]]
+        if schools:
+            people.append({"email": membership.user.email, "schools": schools})
+    return people
+
+
+def referents() -> list[dict]:
+    people = []
+    for membership in scale_memberships(Role.PO_REFERENT).order_by("pk")[: PER_ROLE * 3]:
+        checks = EngagementCheck.objects.filter(
+            accompaniment__school__organising_authority=membership.organising_authority_id,
+            done_at__isnull=True,
+        ).select_related("accompaniment__school")
+        open_checks = [{"pk": c.pk, "fase": c.accompaniment.school.fase} for c in checks.order_by("pk")[:6]]
+        if open_checks:
+            people.append({"email": membership.user.email, "checks": open_checks})
+        if len(people) == PER_ROLE:
+            break
+    return people
+
+
+def staff() -> list[dict]:
+    people = []
+    for membership in scale_memberships(Role.FPO_STAFF):
+        references = Convention.objects.filter(federation=membership.federation_id).order_by("pk")
+        people.append(
+            {
+                "email": membership.user.email,
+                "conventions": list(references.values_list("reference", flat=True)[:6]),
+            }
+        )
+    return people
+
+
+if __name__ == "__main__":
+    targets = {"advisers": advisers(), "referents": referents(), "staff": staff()}
+    Path(sys.argv[1]).write_text(json.dumps(targets, indent=1), encoding="utf-8")
+    print(", ".join(f"{len(people)} {role}" for role, people in targets.items()))

@@ -185,3 +185,12 @@ def test_the_staff_assign_a_new_adviser_to_two_schools_and_see_his_load_change(v
         expect(rows.filter(has_text=name).locator("td").nth(3)).to_contain_text("Léo Nouveau")
     visitor.audit("advisers assigned", shows="Conseiller désigné pour 2 écoles")
     visitor.assert_no_problems()
+
+
+def test_the_staff_lists_that_no_other_browser_test_opens_are_accessible(visitor):
+    # From an earlier round, but no browser test visited them: the audit trail and the
+    # schools left without a current adviser.
+    visitor.log_in("staff.cpeons@pilotis.example")
+    visitor.check("/journal/", shows="Journal des modifications")
+    visitor.check("/pilotage/a-reassigner/", shows="À réassigner")
+    visitor.assert_no_problems()

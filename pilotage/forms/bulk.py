@@ -64,6 +64,9 @@ class SchoolsFilterForm(forms.Form):
     adviser = forms.ChoiceField(label="Conseiller actuel", required=False)
 
     def __init__(self, *args, organising_authorities: QuerySet, advisers: list[User], **kwargs):
+        # The assignment form on the same page has an `adviser` field too: with Django's
+        # default ids, its label « Conseiller à désigner » would point at this filter.
+        kwargs.setdefault("auto_id", "filtre-%s")
         super().__init__(*args, **kwargs)
         self.fields["po"].queryset = organising_authorities
         self.fields["adviser"].choices = [

@@ -23,6 +23,21 @@ def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
+def todo_list(page):
+    """The home page's « À faire »."""
+    return page.locator("section[aria-labelledby='a-faire']")
+
+
+def nav_count(page) -> int:
+    """The count of « À faire » the navigation shows next to « Accueil » (0 without a badge)."""
+    badge = (
+        page.get_by_role("navigation", name="Navigation principale")
+        .locator("a", has_text="Accueil")
+        .locator(".badge")
+    )
+    return int(badge.inner_text().split()[0]) if badge.count() else 0
+
+
 class Visitor:
     """One person in one browser tab: opens pages, logs in, and notes what is wrong with each
     page seen (axe-core's serious and critical violations, CSP violations, JavaScript errors,

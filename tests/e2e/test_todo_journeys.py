@@ -12,23 +12,12 @@ from playwright.sync_api import expect
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from pilotage.models import Accompaniment, ActionRecord, ActionType
+from tests.e2e.browser import nav_count as _nav_count
+from tests.e2e.browser import todo_list as _todo
 
 pytestmark = pytest.mark.browser
 
 ATHENEE_DU_CENTRE = 9001  # CPEONS: Thomas Conseiller accompanies it
-
-
-def _todo(page):
-    return page.locator("section[aria-labelledby='a-faire']")
-
-
-def _nav_count(page) -> int:
-    badge = (
-        page.get_by_role("navigation", name="Navigation principale")
-        .locator("a", has_text="Accueil")
-        .locator(".badge")
-    )
-    return int(badge.inner_text().split()[0]) if badge.count() else 0
 
 
 def test_a_signatory_signs_from_her_home_page(visitor):

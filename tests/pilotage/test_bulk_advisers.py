@@ -148,3 +148,17 @@ def test_the_page_makes_as_many_queries_for_40_schools_as_for_5(client, side_a, 
     client.force_login(side_a.users[Role.FPO_STAFF])
     response = queries_stay_flat(URL, grow=lambda: add_schools(35), at_most=30)
     assert _load_of(response, "Nora Nouvelle")[1] == "40"
+
+
+def test_each_label_of_the_page_names_its_own_control(client, side_a, schools, newcomer):
+    # The filters and the assignment form both have an `adviser` field: « Conseiller à
+    # désigner » used to point at the filter's select, the first with that id.
+    client.force_login(side_a.users[Role.FPO_STAFF])
+    soup = BeautifulSoup(client.get(URL).content, "html.parser")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for label in soup.find("main").find_all("label", attrs={"for": True}):
+        control = soup.find(id=label["for"])
+        assert control is not None, label
+        if label.get_text(strip=True).startswith("Conseiller à désigner"):
+            assert control.find("option", string=lambda text: text and "Nora Nouvelle — 0 école(s)" in text)

@@ -37,15 +37,25 @@ def can_restart_the_server() -> bool:
 
 
 class RealServer:
-    """The PostgreSQL cluster on 127.0.0.1:5432, stopped and started with pg_ctlcluster."""
+    """The PostgreSQL cluster that serves the test database, stopped and started with pg_ctlcluster."""
 
     how = "redémarrage réel du serveur (pg_ctlcluster)"
 
     def __init__(self):
-        self.version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+        self.port = str(connection.settings_dict["PORT"] or 5432)
+        listed = subprocess.run(  # noqa: S603
+            ["pg_lsclusters", "--no-header"],  # noqa: S607
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.splitlines()
+        self.version, self.name = next(
+            line.split()[:2] for line in listed if line.split()[2:3] == [self.port]
+        )
 
     def _cluster(self, action: str) -> None:
-        command = ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, "main", action]
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, action]
         subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603
 
     def go_away(self) -> None:
@@ -57,9 +67,8 @@ class RealServer:
             self._cluster("start")
         assert self._ready(timeout=30), "PostgreSQL ne redémarre pas"
 
-    @staticmethod
-    def _ready(timeout: int) -> bool:
-        command = ["pg_isready", "-q", "-h", "127.0.0.1", "-t", str(timeout)]
+    def _ready(self, timeout: int) -> bool:
+        command = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", self.port, "-t", str(timeout)]
         return subprocess.run(command, check=False, timeout=timeout + 10).returncode == 0  # noqa: S603, S607
 
     def restart(self) -> None:

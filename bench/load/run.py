@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import crossing, per_page, percentile, ramp_windows  # noqa: E402
+from figures import crossing, per_page, percentile, ramp_windows, shortened  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 SCHOOLS = 3000
@@ -34,8 +34,6 @@ TEMPLATE_DB = "pilotis_load_world"
 RUN_DB = "pilotis_load"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 PEOPLE = 50
-# (mode, users, spawn rate per second, run time in seconds). The run time of the mixed phase
-# includes the 50 sign-ins (a password hash each), which are left out of what is measured.
 # (mode, users, spawn rate per second, run time in seconds). The sign-in phase opens the sessions
 # of the accounts every later phase uses (one password hash each, far more than a page) and
 # stops as soon as they all are open; the run time is its cap.
@@ -47,6 +45,13 @@ PHASES = [
     ("ramp", 30, 0.8, 36),
 ]
 RAMP_WINDOW = 5.0
+# The whole of `make load` ends within BUDGET seconds, whatever the machine's load: the phases'
+# run times shrink in proportion when preparing the world or signing in took long. RESERVE is
+# for the figures and stopping the servers; STOP_TIMEOUT lets people finish the journey under way.
+BUDGET = 285
+RESERVE = 12
+STOP_TIMEOUT = 20
+SHORTEST_PHASE = 5
 SLOW_MS = 1000.0
 
 started: list[subprocess.Popen] = []
@@ -216,7 +221,7 @@ def run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, work
             "WARNING",
             # People finish the journey under way (outside the measure): no engagement stays ticked.
             "--stop-timeout",
-            "25",
+            str(STOP_TIMEOUT),
         ],  # fmt: skip
         cwd=ROOT,
         env={
@@ -230,6 +235,8 @@ def run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, work
         stdout=(workdir / f"{mode}.log").open("w"),
         stderr=subprocess.STDOUT,
         check=False,
+        # locust stops by itself; this is only the guarantee that the budget holds if it hangs.
+        timeout=seconds + STOP_TIMEOUT + 15,
     )
     if mode == "signin":
         sessions = (
@@ -241,6 +248,29 @@ def run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, work
     if not result.exists():
         raise SystemExit(f"La phase {mode} n'a pas écrit ses mesures : voir {workdir / f'{mode}.log'}")
     return json.loads(result.read_text())
+
+
+def run_phases(began, port, env, gunicorn_pid, targets, workdir) -> dict:
+    """Each phase's run time is decided just before it, from the time left in the budget and the
+    fixed cost a phase has shown so far (locust's start, the journeys finishing)."""
+    overhead = float(STOP_TIMEOUT)
+    results = {}
+    for index, (mode, users, rate, nominal) in enumerate(PHASES):
+        left = BUDGET - RESERVE - (time.perf_counter() - began)
+        later = [seconds for *_, seconds in PHASES[index + 1 :]]
+        if mode == "signin":  # a cap: it stops as soon as the sessions are open
+            seconds = max(
+                SHORTEST_PHASE * 3, min(nominal, int(left - overhead * len(later) - sum(later) / 2))
+            )
+        else:
+            seconds = shortened([nominal, *later], left, overhead=overhead, minimum=SHORTEST_PHASE)[0]
+            if seconds < nominal:
+                say(f"  (budget de {BUDGET} s : phase raccourcie de {nominal} à {seconds} s)")
+        phase_began = time.perf_counter()
+        results[mode] = run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, workdir)
+        if mode != "signin":
+            overhead = max(overhead, time.perf_counter() - phase_began - seconds)
+    return results
 
 
 def ms(value) -> str:
@@ -342,15 +372,14 @@ def main() -> int:
         say(
             f"gunicorn prêt sur 127.0.0.1:{port} ({workers} workers) après {time.perf_counter() - began:.0f} s"
         )
-        results = {
-            mode: run_phase(mode, users, rate, seconds, port, env, gunicorn.pid, targets, workdir)
-            for mode, users, rate, seconds in PHASES
-        }
+        results = run_phases(began, port, env, gunicorn.pid, targets, workdir)
         ok = report(results, workers)
-        say(f"\nDurée totale : {time.perf_counter() - began:.0f} s (journaux : {workdir})")
         return 0 if ok else 1
     finally:
         stop_everything()
+        say(
+            f"\nDurée totale : {time.perf_counter() - began:.0f} s, serveurs arrêtés (budget {BUDGET} s ; journaux : {logs})"
+        )
 
 
 if __name__ == "__main__":

@@ -43,13 +43,17 @@ def advisers() -> list[dict]:
 
 
 def referents() -> list[dict]:
+    """Engagements of their own for each account: two référents of one PO see the same ones, and
+    two simulated people ticking the same engagement at once would rightly be refused."""
     people = []
+    taken = set()
     for membership in scale_memberships(Role.PO_REFERENT).order_by("pk")[: PER_ROLE * 3]:
         checks = EngagementCheck.objects.filter(
             accompaniment__school__organising_authority=membership.organising_authority_id,
             done_at__isnull=True,
-        ).select_related("accompaniment__school")
+        ).exclude(pk__in=taken).select_related("accompaniment__school")
         open_checks = [{"pk": c.pk, "fase": c.accompaniment.school.fase} for c in checks.order_by("pk")[:6]]
+        taken.update(check["pk"] for check in open_checks)
         if open_checks:
             people.append({"email": membership.user.email, "checks": open_checks})
         if len(people) == PER_ROLE:

@@ -108,11 +108,14 @@ def psql(sql: str) -> str:
 
 
 def world_key() -> str:
-    """What the template's world depends on: the migrations and the code that builds it."""
+    """What the template's world depends on: the migrations and the code that builds it (the
+    scale world, then the conventions in signing and « à compléter » of signing_world.py)."""
     digest = hashlib.sha256(str(SCHOOLS).encode())
-    for path in sorted(ROOT.glob("*/migrations/*.py")) + sorted(
-        (ROOT / "pilotage" / "scale_data").glob("*.py")
-    ):
+    for path in [
+        *sorted(ROOT.glob("*/migrations/*.py")),
+        *sorted((ROOT / "pilotage" / "scale_data").glob("*.py")),
+        ROOT / "bench" / "load" / "signing_world.py",
+    ]:
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -131,6 +134,12 @@ def prepare_database(env: dict) -> None:
         manage(env, "migrate", "--noinput", "--verbosity", "0", database=TEMPLATE_DB)
         manage(env, "createcachetable", database=TEMPLATE_DB)
         manage(env, "generate_scale_data", "--schools", str(SCHOOLS), database=TEMPLATE_DB)
+        subprocess.run(
+            [str(BIN / "python"), "bench/load/signing_world.py"],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{TEMPLATE_DB}"},
+            check=True,
+        )
         psql(f"COMMENT ON DATABASE {TEMPLATE_DB} IS '{key}'")
         say(f"  modèle construit en {time.perf_counter() - start:.0f} s")
     start = time.perf_counter()

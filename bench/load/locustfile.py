@@ -321,6 +321,13 @@ class Person(HttpUser):
         check = person["checks"][(self.number // ACCOUNTS["referent"]) % len(person["checks"])]
         self.open(session, "/pilotage/po/", "référent : tableau de bord PO")
         self.pause()
+        if person["drafts"]:
+            # Before the engagement: a phase that stops cuts the end of a journey, never between
+            # ticking and unticking (see STOP_TIMEOUT in run.py).
+            self.fill_dates(
+                session, person["drafts"][(self.number // ACCOUNTS["referent"]) % len(person["drafts"])]
+            )
+            self.pause()
         self.open(session, f"/ecoles/{check['fase']}/", "référent : page école")
         self.pause()
         ticked = self.post_form(
@@ -340,11 +347,6 @@ class Person(HttpUser):
                 {"reason": "Mesure de charge : remis comme avant."},
                 "référent : décocher l'engagement",
                 then="référent : page école",
-            )
-        if person["drafts"]:
-            self.pause()
-            self.fill_dates(
-                session, person["drafts"][(self.number // ACCOUNTS["referent"]) % len(person["drafts"])]
             )
 
     def fill_dates(self, session, reference):

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
+import gevent
 from gevent.event import Event
 from locust import HttpUser, between, constant, events, task
 
@@ -176,7 +177,9 @@ class Person(HttpUser):
         _state["ready"] += 1
         if _state["expected"] and _state["ready"] == _state["expected"]:
             if MODE == "signin":
-                self.environment.runner.quit()
+                # From a greenlet of its own: quitting stops every person, this one included,
+                # which would otherwise be killed before the runner is told to stop.
+                gevent.spawn(self.environment.runner.quit)
             elif not _state["measuring"]:
                 start_measuring()
 
@@ -196,7 +199,10 @@ class Person(HttpUser):
         if role == "signatory":
             # Never two people of a phase on one signatory account: they would sign the same
             # request. Only person 0 of the first phases, who plays every role, shares one.
-            return people[(self.number // len(ROTA)) % len(people)]
+            # signing_world.py makes accounts 2k and 2k+1 the two PO signatories of the same
+            # conventions: one signing changes the document the other has open (rightly refused
+            # as changed), so a phase's signatories take even accounts only.
+            return people[(2 * (self.number // len(ROTA))) % len(people)]
         return people[self.number % min(len(people), ACCOUNTS[role])]
 
     def post_form(self, session, url, page, data, name, expect=302, then=None, form_page=None):

@@ -379,7 +379,8 @@ def main() -> int:
         collect_static_files(env)
         workdir = Path(tempfile.mkdtemp(prefix="load-", dir=logs))
         # Who signs in and what they open depends only on the world: read once per template.
-        targets = logs / f"targets-{world_key()}.json"
+        reader = hashlib.sha256((ROOT / "bench" / "load" / "targets.py").read_bytes()).hexdigest()[:8]
+        targets = logs / f"targets-{world_key()}-{reader}.json"
         if not targets.exists():
             subprocess.run(
                 [str(BIN / "python"), "bench/load/targets.py", str(targets)], cwd=ROOT, env=env, check=True

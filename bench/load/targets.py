@@ -6,6 +6,7 @@ accompaniments, open engagements and conventions that are theirs."""
 import json
 import os
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -37,7 +38,13 @@ def scale_memberships(role):
 def advisers() -> list[dict]:
     people = []
     for membership in scale_memberships(Role.FPO_ADVISER)[:PER_ROLE]:
-        accompaniments = Accompaniment.objects.filter(advisers=membership.user).select_related("school")
+        # Only schools whose convention still runs: an action is planned two weeks ahead, and
+        # signing_world.py ends the conventions of the schools it makes new ones for.
+        accompaniments = Accompaniment.objects.filter(
+            advisers=membership.user,
+            school__conventions__state=State.SIGNED,
+            school__conventions__end_date__gt=date.today() + timedelta(days=60),
+        ).select_related("school")
         schools = [{"fase": a.school.fase, "accompaniment": a.pk} for a in accompaniments.order_by("pk")[:8]]
         if schools:
             people.append({"email": membership.user.email, "schools": schools})
@@ -66,6 +73,8 @@ def referents() -> list[dict]:
             .select_related("accompaniment__school")
         )
         open_checks = [{"pk": c.pk, "fase": c.accompaniment.school.fase} for c in checks.order_by("pk")[:6]]
+        if len(open_checks) < 6:
+            continue  # the people sharing the account would share an engagement
         taken.update(check["pk"] for check in open_checks)
         drafts = []
         if po not in drafted:
@@ -75,8 +84,7 @@ def referents() -> list[dict]:
                 .order_by("pk")
                 .values_list("reference", flat=True)
             )
-        if open_checks:
-            people.append({"email": membership.user.email, "checks": open_checks, "drafts": drafts})
+        people.append({"email": membership.user.email, "checks": open_checks, "drafts": drafts})
         if len(people) == PER_ROLE:
             break
     return people

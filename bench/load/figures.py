@@ -64,3 +64,12 @@ def crossing(windows: list[dict], threshold_ms: float) -> dict | None:
             return {"window": window, "rps_before": best_below}
         best_below = max(best_below or 0.0, window["rps"])
     return None
+
+
+def shortened(run_times: list[float], available: float, *, overhead: float, minimum: float) -> list[int]:
+    """The run times of the phases still to come, cut in the same proportion so that they and
+    each phase's fixed `overhead` (locust's start, the journeys finishing) fit in `available`
+    seconds; never below `minimum` (a phase too short measures nothing), never lengthened."""
+    room = available - overhead * len(run_times)
+    factor = min(1.0, max(room, 0.0) / sum(run_times)) if run_times else 1.0
+    return [max(int(minimum), int(seconds * factor)) for seconds in run_times]

@@ -4,8 +4,10 @@ Each simulated person signs in through the real allauth page (CSRF, password, th
 TOTP), then goes through their own journey with a pause between clicks: an adviser opens their
 dashboard and a school, and records an action through the real form; a PO référent opens the PO
 dashboard and a school, ticks an open engagement and unticks it (so that the world stays the
-same run after run); federation staff open their dashboard and the conventions, export them as
-CSV and download a convention's PDF.
+same run after run), and, when their PO has a convention « à compléter », saves its dates step; federation staff open their dashboard and the conventions, export them as
+CSV and download a convention's PDF; a signatory opens « À signer » on the home page, the
+convention's signing page and its document, and signs through the real form (each with an
+account of their own and conventions of their own; with nothing left to sign, they browse).
 
 Production cookies are Secure and requests sends them only over https: the driver trusts the
 loopback proxy (X-Forwarded-Proto, X-Forwarded-For, as behind the real reverse proxy) and the
@@ -31,6 +33,7 @@ from datetime import date, timedelta
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
+import gevent
 from gevent.event import Event
 from locust import HttpUser, between, constant, events, task
 
@@ -38,10 +41,11 @@ TARGETS = json.loads(Path(os.environ["LOAD_TARGETS"]).read_text(encoding="utf-8"
 PASSWORD = "pilotis-demo"  # noqa: S105 - the scale world's published demo password (accounts/demo.py)
 TOTP_SECRET = "PILOTISDEMOSECRETPILOTISDEMOSECR"  # noqa: S105 - the demo's TOTP key (accounts/demo.py)
 MODE = os.environ.get("LOAD_MODE", "mixed")  # signin | single | floor | mixed | ramp
-# Out of every 12 people: 7 advisers, 4 référents, 1 staff (a federation has few staff). The
-# staff accounts are five (one per federation); more staff people take turns on them.
+# Out of every 12 people: 6 advisers, 4 référents, 1 staff (a federation has few staff), 1
+# signatory. The staff accounts are five (one per federation); more staff people take turns on
+# them. Each signatory has an account of their own (see `account`).
 ROTA = ["adviser", "referent", "adviser", "adviser", "referent", "adviser", "staff",
-        "adviser", "referent", "adviser", "adviser", "referent"]  # fmt: skip
+        "adviser", "referent", "adviser", "signatory", "referent"]  # fmt: skip
 PAUSE = {
     "signin": constant(1),
     "single": between(0.5, 1.5),
@@ -52,6 +56,9 @@ PAUSE = {
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 OPTION = re.compile(r'<select name="action_type"[^>]*>(.*?)</select>', re.S)
 VALUE = re.compile(r'<option value="(\d+)"')
+TO_SIGN = re.compile(r'href="(/conventions/([^/"]+)/signer/)"')
+LOCK_VERSION = re.compile(r'name="lock_version" value="(\d+)"')
+SHOWN = re.compile(r'name="document_sha256" value="([0-9a-f]{64})"')
 ERROR = re.compile(
     r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>\s*(?:<[^>]+>\s*)*([^<]+)'
 )
@@ -59,6 +66,7 @@ ERROR = re.compile(
 # Several people of a role share an account (and its session), so that the sign-in phase stays
 # short on a busy 2-core machine: each sign-in is a deliberately slow password hash.
 ACCOUNTS = {"adviser": 12, "referent": 8, "staff": 3}
+ROLE_TARGETS = {"adviser": "advisers", "referent": "referents", "staff": "staff", "signatory": "signatories"}
 
 _counter = itertools.count()
 _signing_in: dict[str, Event] = {}
@@ -156,7 +164,7 @@ class Person(HttpUser):
         if MODE == "floor":
             self.roles = ["floor"]
         elif MODE in ("single", "signin") and self.number == 0:
-            self.roles = ["adviser", "referent", "staff"]
+            self.roles = ["adviser", "referent", "staff", "signatory"]
         else:
             self.roles = [ROTA[self.number % len(ROTA)]]
         self.sessions = {}
@@ -169,7 +177,9 @@ class Person(HttpUser):
         _state["ready"] += 1
         if _state["expected"] and _state["ready"] == _state["expected"]:
             if MODE == "signin":
-                self.environment.runner.quit()
+                # From a greenlet of its own: quitting stops every person, this one included,
+                # which would otherwise be killed before the runner is told to stop.
+                gevent.spawn(self.environment.runner.quit)
             elif not _state["measuring"]:
                 start_measuring()
 
@@ -185,18 +195,33 @@ class Person(HttpUser):
     # --- signing in ----------------------------------------------------------------------
 
     def account(self, role):
-        people = TARGETS[{"adviser": "advisers", "referent": "referents", "staff": "staff"}[role]]
+        people = TARGETS[ROLE_TARGETS[role]]
+        if role == "signatory":
+            # Never two people of a phase on one signatory account: they would sign the same
+            # request. Only person 0 of the first phases, who plays every role, shares one.
+            # signing_world.py makes accounts 2k and 2k+1 the two PO signatories of the same
+            # conventions: one signing changes the document the other has open (rightly refused
+            # as changed), so a phase's signatories take even accounts only.
+            return people[(2 * (self.number // len(ROTA))) % len(people)]
         return people[self.number % min(len(people), ACCOUNTS[role])]
 
-    def post_form(self, session, url, page, data, name, expect=302, then=None):
-        """Reads the form page (its CSRF token), then posts it as the browser would, and follows
-        the redirection to the page `then` names (the browser shows it, with its message)."""
-        with session.get(url, name=f"{name} (formulaire)", catch_response=True) as response:
-            token = CSRF.search(response.text or "")
-            if response.status_code != 200 or response.history or token is None:
-                response.failure(f"formulaire illisible ({response.status_code})")
-                return None
-        form_page = response.text
+    def post_form(self, session, url, page, data, name, expect=302, then=None, form_page=None):
+        """Reads the form page (its CSRF token; `form_page` when the person has it open already),
+        then posts it as the browser would, and follows the redirection to the page `then`
+        names (the browser shows it, with its message)."""
+        if form_page is None:
+            with session.get(url, name=f"{name} (formulaire)", catch_response=True) as response:
+                if (
+                    response.status_code != 200
+                    or response.history
+                    or CSRF.search(response.text or "") is None
+                ):
+                    response.failure(f"formulaire illisible ({response.status_code})")
+                    return None
+            form_page = response.text
+        token = CSRF.search(form_page)
+        if token is None:
+            return None
         data = {"csrfmiddlewaretoken": token.group(1), **(data(form_page) if callable(data) else data)}
         with session.post(
             url,
@@ -302,6 +327,13 @@ class Person(HttpUser):
         check = person["checks"][(self.number // ACCOUNTS["referent"]) % len(person["checks"])]
         self.open(session, "/pilotage/po/", "référent : tableau de bord PO")
         self.pause()
+        if person["drafts"]:
+            # Before the engagement: a phase that stops cuts the end of a journey, never between
+            # ticking and unticking (see STOP_TIMEOUT in run.py).
+            self.fill_dates(
+                session, person["drafts"][(self.number // ACCOUNTS["referent"]) % len(person["drafts"])]
+            )
+            self.pause()
         self.open(session, f"/ecoles/{check['fase']}/", "référent : page école")
         self.pause()
         ticked = self.post_form(
@@ -323,6 +355,30 @@ class Person(HttpUser):
                 then="référent : page école",
             )
 
+    def fill_dates(self, session, reference):
+        """The first step of the PO's part of a convention « à compléter », with the version the
+        form was opened on; the same dates every time, so that the world stays the same."""
+        start = date(date.today().year + 1, 9, 1)
+
+        def fields(page):
+            version = LOCK_VERSION.search(page)
+            return {
+                "lock_version": version.group(1) if version else "",
+                "council_decision_date": (start - timedelta(days=40)).isoformat(),
+                "council_decision_reference": f"CC/{start.year}/{reference[-4:]}",
+                "start_date": start.isoformat(),
+                "end_date": (start.replace(year=start.year + 6) - timedelta(days=1)).isoformat(),
+            }
+
+        self.post_form(
+            session,
+            f"/conventions/{reference}/modifier/dates/",
+            "",
+            fields,
+            "référent : convention, étape des dates",
+            then="référent : convention, étape des signataires",
+        )
+
     def staff(self, session, person):
         self.open(session, "/pilotage/federation/", "personnel : tableau de bord fédération")
         self.pause()
@@ -335,6 +391,39 @@ class Person(HttpUser):
             session, f"/conventions/{reference}/pdf", "personnel : PDF d'une convention", "application/pdf"
         )
 
+    def signatory(self, session, person):
+        """« À signer » on the home page, the signing page, the document, then the real form
+        (the password again when allauth asks for it). Nothing left to sign: they only browse."""
+        home = self.open(session, "/", "signataire : accueil (À signer)")
+        waiting = TO_SIGN.findall(home.text if home is not None and home.ok else "")
+        self.pause()
+        if not waiting:
+            self.open(session, "/conventions/", "signataire : liste des conventions (rien à signer)")
+            return
+        url, reference = waiting[0]
+        page = self.open(session, url, "signataire : page « signer »")
+        self.pause()
+        self.open(session, f"{url}document.pdf", "signataire : lire le document", "application/pdf")
+        self.pause()
+        shown = SHOWN.search(page.text if page is not None and page.ok else "")
+        if shown is None:
+            return
+        fields = {"read": "on", "document_sha256": shown.group(1)}
+        signed = self.post_form(session, url, "", fields, "signataire : signer", form_page=page.text)
+        if signed is not None and "/comptes/reauthenticate/" in signed.headers["Location"]:
+            # allauth resumes the signature after the password, or shows the page again.
+            signed = self.post_form(
+                session,
+                signed.headers["Location"],
+                "",
+                {"password": PASSWORD},
+                "signataire : mot de passe à nouveau",
+            )
+            if signed is not None and not signed.headers["Location"].endswith("/fait/"):
+                signed = self.post_form(session, url, "", fields, "signataire : signer", form_page=page.text)
+        if signed is not None:
+            self.open(session, signed.headers["Location"], "signataire : signature enregistrée")
+
     def open(self, session, url, name, content_type="text/html"):
         """A page as the person sees it: a redirection (to the login page, say) is an error."""
         with session.get(url, name=name, catch_response=True) as response:
@@ -342,6 +431,7 @@ class Person(HttpUser):
                 response.failure(f"{response.status_code} {response.url} au lieu de la page")
             elif not response.headers.get("Content-Type", "").startswith(content_type):
                 response.failure(f"{response.headers.get('Content-Type')} au lieu de {content_type}")
+        return response
 
     def pause(self):
         """Between two clicks of one journey, the same pause as between journeys."""

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import crossing, per_page, percentile, ramp_windows  # noqa: E402
+from figures import crossing, per_page, percentile, ramp_windows, shortened  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 SCHOOLS = 3000
@@ -34,8 +34,6 @@ TEMPLATE_DB = "pilotis_load_world"
 RUN_DB = "pilotis_load"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 PEOPLE = 50
-# (mode, users, spawn rate per second, run time in seconds). The run time of the mixed phase
-# includes the 50 sign-ins (a password hash each), which are left out of what is measured.
 # (mode, users, spawn rate per second, run time in seconds). The sign-in phase opens the sessions
 # of the accounts every later phase uses (one password hash each, far more than a page) and
 # stops as soon as they all are open; the run time is its cap.
@@ -47,6 +45,14 @@ PHASES = [
     ("ramp", 30, 0.8, 36),
 ]
 RAMP_WINDOW = 5.0
+# The whole of `make load` ends within BUDGET seconds, whatever the machine's load: the phases'
+# run times shrink in proportion when preparing the world or signing in took long. RESERVE is
+# for the figures and stopping the servers; STOP_TIMEOUT lets people finish the journey under way.
+BUDGET = 285
+RESERVE = 12
+# The longest journey (a référent's: four pauses of up to 6 s) ends within it.
+STOP_TIMEOUT = 25
+SHORTEST_PHASE = 5
 SLOW_MS = 1000.0
 
 started: list[subprocess.Popen] = []
@@ -103,17 +109,23 @@ def psql(sql: str) -> str:
 
 
 def world_key() -> str:
-    """What the template's world depends on: the migrations and the code that builds it."""
+    """What the template's world depends on: the migrations and the code that builds it (the
+    scale world, then the conventions in signing and « à compléter » of signing_world.py)."""
     digest = hashlib.sha256(str(SCHOOLS).encode())
-    for path in sorted(ROOT.glob("*/migrations/*.py")) + sorted(
-        (ROOT / "pilotage" / "scale_data").glob("*.py")
-    ):
+    for path in [
+        *sorted(ROOT.glob("*/migrations/*.py")),
+        *sorted((ROOT / "pilotage" / "scale_data").glob("*.py")),
+        ROOT / "bench" / "load" / "signing_world.py",
+    ]:
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def prepare_database(env: dict) -> None:
+def prepare_database(env: dict) -> float:
+    """The run's database, copied from the template; returns the seconds spent building the
+    template (0 when it was up to date), which the time budget leaves out: it happens once."""
+    built = 0.0
     key = world_key()
     comment = psql(
         f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{TEMPLATE_DB}'"  # noqa: S608 - a constant
@@ -126,12 +138,20 @@ def prepare_database(env: dict) -> None:
         manage(env, "migrate", "--noinput", "--verbosity", "0", database=TEMPLATE_DB)
         manage(env, "createcachetable", database=TEMPLATE_DB)
         manage(env, "generate_scale_data", "--schools", str(SCHOOLS), database=TEMPLATE_DB)
+        subprocess.run(
+            [str(BIN / "python"), "bench/load/signing_world.py"],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{TEMPLATE_DB}"},
+            check=True,
+        )
         psql(f"COMMENT ON DATABASE {TEMPLATE_DB} IS '{key}'")
-        say(f"  modèle construit en {time.perf_counter() - start:.0f} s")
+        built = time.perf_counter() - start
+        say(f"  modèle construit en {built:.0f} s (hors du budget de temps)")
     start = time.perf_counter()
     subprocess.run(["dropdb", *PG, "--if-exists", "--force", RUN_DB], check=True)
     subprocess.run(["createdb", *PG, "-T", TEMPLATE_DB, RUN_DB], check=True)
     say(f"Base {RUN_DB} copiée du modèle en {time.perf_counter() - start:.1f} s")
+    return built
 
 
 def collect_static_files(env: dict) -> None:
@@ -197,40 +217,46 @@ def run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, work
     result = workdir / f"{mode}.json"
     say(f"Phase « {mode} » : {users} utilisateur(s), {seconds} s au plus…")
     began = time.perf_counter()
-    subprocess.run(
-        [
-            str(BIN / "locust"),
-            "-f",
-            str(ROOT / "bench" / "load" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(rate),
-            "--run-time",
-            f"{seconds}s",
-            "--host",
-            f"http://127.0.0.1:{port}",
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            # People finish the journey under way (outside the measure): no engagement stays ticked.
-            "--stop-timeout",
-            "25",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env={
-            **env,
-            "LOAD_MODE": mode,
-            "LOAD_RESULT": str(result),
-            "LOAD_TARGETS": str(targets),
-            "LOAD_GUNICORN_PID": str(gunicorn_pid),
-            "LOAD_SESSIONS": str(workdir / "sessions.json"),
-        },
-        stdout=(workdir / f"{mode}.log").open("w"),
-        stderr=subprocess.STDOUT,
-        check=False,
-    )
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "load" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(rate),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        # People finish the journey under way (outside the measure): no engagement stays ticked.
+        "--stop-timeout",
+        str(STOP_TIMEOUT),
+    ]  # fmt: skip
+    try:
+        subprocess.run(
+            command,
+            cwd=ROOT,
+            env={
+                **env,
+                "LOAD_MODE": mode,
+                "LOAD_RESULT": str(result),
+                "LOAD_TARGETS": str(targets),
+                "LOAD_GUNICORN_PID": str(gunicorn_pid),
+                "LOAD_SESSIONS": str(workdir / "sessions.json"),
+            },
+            stdout=(workdir / f"{mode}.log").open("w"),
+            stderr=subprocess.STDOUT,
+            check=False,
+            # locust stops by itself; this is only the guarantee that the budget holds if it hangs.
+            timeout=seconds + STOP_TIMEOUT + 15,
+        )
+    except subprocess.TimeoutExpired:
+        say(f"  locust ne s'est pas arrêté à temps : arrêté (voir {workdir / f'{mode}.log'})")
     if mode == "signin":
         sessions = (
             json.loads((workdir / "sessions.json").read_text())
@@ -241,6 +267,29 @@ def run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, work
     if not result.exists():
         raise SystemExit(f"La phase {mode} n'a pas écrit ses mesures : voir {workdir / f'{mode}.log'}")
     return json.loads(result.read_text())
+
+
+def run_phases(began, port, env, gunicorn_pid, targets, workdir) -> dict:
+    """Each phase's run time is decided just before it, from the time left in the budget and the
+    fixed cost a phase has shown so far (locust's start, the journeys finishing)."""
+    overhead = float(STOP_TIMEOUT)
+    results = {}
+    for index, (mode, users, rate, nominal) in enumerate(PHASES):
+        left = BUDGET - RESERVE - (time.perf_counter() - began)
+        later = [seconds for *_, seconds in PHASES[index + 1 :]]
+        if mode == "signin":  # a cap: it stops as soon as the sessions are open
+            seconds = max(
+                SHORTEST_PHASE * 3, min(nominal, int(left - overhead * len(later) - sum(later) / 2))
+            )
+        else:
+            seconds = shortened([nominal, *later], left, overhead=overhead, minimum=SHORTEST_PHASE)[0]
+            if seconds < nominal:
+                say(f"  (budget de {BUDGET} s : phase raccourcie de {nominal} à {seconds} s)")
+        phase_began = time.perf_counter()
+        results[mode] = run_phase(mode, users, rate, seconds, port, env, gunicorn_pid, targets, workdir)
+        if mode != "signin":
+            overhead = max(overhead, time.perf_counter() - phase_began - seconds)
+    return results
 
 
 def ms(value) -> str:
@@ -316,6 +365,7 @@ def report(results: dict, workers: int) -> bool:
 
 def main() -> int:
     began = time.perf_counter()
+    built = 0.0
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     port = free_port()
     env = environment(port)
@@ -324,11 +374,13 @@ def main() -> int:
     try:
         if not Path(env["SIGNING_P12_PATH"]).exists():
             manage(env, "create_signing_certificate", database="postgres")
-        prepare_database(env)
+        built = prepare_database(env)
+        began += built
         collect_static_files(env)
         workdir = Path(tempfile.mkdtemp(prefix="load-", dir=logs))
         # Who signs in and what they open depends only on the world: read once per template.
-        targets = logs / f"targets-{world_key()}.json"
+        reader = hashlib.sha256((ROOT / "bench" / "load" / "targets.py").read_bytes()).hexdigest()[:8]
+        targets = logs / f"targets-{world_key()}-{reader}.json"
         if not targets.exists():
             subprocess.run(
                 [str(BIN / "python"), "bench/load/targets.py", str(targets)], cwd=ROOT, env=env, check=True
@@ -342,15 +394,16 @@ def main() -> int:
         say(
             f"gunicorn prêt sur 127.0.0.1:{port} ({workers} workers) après {time.perf_counter() - began:.0f} s"
         )
-        results = {
-            mode: run_phase(mode, users, rate, seconds, port, env, gunicorn.pid, targets, workdir)
-            for mode, users, rate, seconds in PHASES
-        }
+        results = run_phases(began, port, env, gunicorn.pid, targets, workdir)
         ok = report(results, workers)
-        say(f"\nDurée totale : {time.perf_counter() - began:.0f} s (journaux : {workdir})")
         return 0 if ok else 1
     finally:
         stop_everything()
+        say(
+            f"\nDurée totale : {time.perf_counter() - began:.0f} s, serveurs arrêtés (budget {BUDGET} s"
+            + (f", hors construction du modèle : {built:.0f} s" if built else "")
+            + f" ; journaux : {logs})"
+        )
 
 
 if __name__ == "__main__":

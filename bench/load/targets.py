@@ -6,6 +6,7 @@ accompaniments, open engagements and conventions that are theirs."""
 import json
 import os
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -15,8 +16,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from accounts.models import Membership, Role  # noqa: E402
-from conventions.models import Convention  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
+
+from accounts.models import Membership, Role, User  # noqa: E402
+from conventions.models import Convention, State  # noqa: E402
 from pilotage.models import Accompaniment, EngagementCheck  # noqa: E402
 from pilotage.scale_data.parties import EMAIL_DOMAIN  # noqa: E402
 
@@ -35,7 +38,13 @@ def scale_memberships(role):
 def advisers() -> list[dict]:
     people = []
     for membership in scale_memberships(Role.FPO_ADVISER)[:PER_ROLE]:
-        accompaniments = Accompaniment.objects.filter(advisers=membership.user).select_related("school")
+        # Only schools whose convention still runs: an action is planned two weeks ahead, and
+        # signing_world.py ends the conventions of the schools it makes new ones for.
+        accompaniments = Accompaniment.objects.filter(
+            advisers=membership.user,
+            school__conventions__state=State.SIGNED,
+            school__conventions__end_date__gt=date.today() + timedelta(days=60),
+        ).select_related("school")
         schools = [{"fase": a.school.fase, "accompaniment": a.pk} for a in accompaniments.order_by("pk")[:8]]
         if schools:
             people.append({"email": membership.user.email, "schools": schools})
@@ -43,15 +52,39 @@ def advisers() -> list[dict]:
 
 
 def referents() -> list[dict]:
+    """Engagements of their own for each account: two référents of one PO see the same ones, and
+    two simulated people ticking the same engagement at once would rightly be refused. The
+    référents of POs with conventions « à compléter » come first, and only one per PO gets them
+    (a stale version would refuse the second of two people saving one convention)."""
     people = []
-    for membership in scale_memberships(Role.PO_REFERENT).order_by("pk")[: PER_ROLE * 3]:
-        checks = EngagementCheck.objects.filter(
-            accompaniment__school__organising_authority=membership.organising_authority_id,
-            done_at__isnull=True,
-        ).select_related("accompaniment__school")
+    taken = set()
+    drafted = set()
+    with_drafts = Convention.objects.filter(
+        state=State.TO_COMPLETE, organising_authority=OuterRef("organising_authority")
+    )
+    memberships = scale_memberships(Role.PO_REFERENT).annotate(has_drafts=Exists(with_drafts))
+    for membership in memberships.order_by("-has_drafts", "pk")[: PER_ROLE * 3]:
+        po = membership.organising_authority_id
+        checks = (
+            EngagementCheck.objects.filter(
+                accompaniment__school__organising_authority=po, done_at__isnull=True
+            )
+            .exclude(pk__in=taken)
+            .select_related("accompaniment__school")
+        )
         open_checks = [{"pk": c.pk, "fase": c.accompaniment.school.fase} for c in checks.order_by("pk")[:6]]
-        if open_checks:
-            people.append({"email": membership.user.email, "checks": open_checks})
+        if len(open_checks) < 6:
+            continue  # the people sharing the account would share an engagement
+        taken.update(check["pk"] for check in open_checks)
+        drafts = []
+        if po not in drafted:
+            drafted.add(po)
+            drafts = list(
+                Convention.objects.filter(organising_authority=po, state=State.TO_COMPLETE)
+                .order_by("pk")
+                .values_list("reference", flat=True)
+            )
+        people.append({"email": membership.user.email, "checks": open_checks, "drafts": drafts})
         if len(people) == PER_ROLE:
             break
     return people
@@ -70,7 +103,18 @@ def staff() -> list[dict]:
     return people
 
 
+def signatories() -> list[dict]:
+    """The accounts bench/load/signing_world.py made, each with several signatures waiting."""
+    accounts = User.objects.filter(email__startswith="signataire-", email__endswith=f"@{EMAIL_DOMAIN}")
+    return [{"email": email} for email in accounts.order_by("email").values_list("email", flat=True)]
+
+
 if __name__ == "__main__":
-    targets = {"advisers": advisers(), "referents": referents(), "staff": staff()}
+    targets = {
+        "advisers": advisers(),
+        "referents": referents(),
+        "staff": staff(),
+        "signatories": signatories(),
+    }
     Path(sys.argv[1]).write_text(json.dumps(targets, indent=1), encoding="utf-8")
     print(", ".join(f"{len(people)} {role}" for role, people in targets.items()))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "load"))
 
-from figures import crossing, per_page, percentile, ramp_windows  # noqa: E402
+from figures import crossing, per_page, percentile, ramp_windows, shortened  # noqa: E402
 
 
 def test_percentiles_are_measured_times_by_nearest_rank():
@@ -38,3 +38,17 @@ def test_the_ramp_reports_the_throughput_where_p95_passes_one_second():
 def test_a_ramp_that_stays_fast_never_crosses():
     windows = ramp_windows([(n / 10, "a", 100.0, False) for n in range(100)], 5.0)
     assert crossing(windows, 1000.0) is None
+
+
+def test_phases_keep_their_length_when_there_is_time():
+    assert shortened([25, 10, 60, 36], 300, overhead=10, minimum=5) == [25, 10, 60, 36]
+
+
+def test_phases_shrink_in_proportion_when_time_is_short():
+    # 132 s of phases and 4 × 10 s of overhead in 106 s: 66 s of room, half of each phase.
+    assert shortened([26, 10, 60, 36], 106, overhead=10, minimum=5) == [13, 5, 30, 18]
+
+
+def test_phases_never_go_below_the_minimum_nor_past_the_budget_when_it_is_spent():
+    assert shortened([25, 60], 0, overhead=10, minimum=5) == [5, 5]
+    assert shortened([], 50, overhead=10, minimum=5) == []

@@ -199,7 +199,8 @@ def _present_actions(actions: list[ActionRecord], *, with_links: bool) -> None:
         action.date_shown = format_date(action.date, "d/m/Y")
         action.label = f"{action.action_type.title} du {action.date_shown}"
         action.links = {
-            gesture: pattern.replace(str(_SENTINEL_PK), str(action.pk)) for gesture, pattern in patterns.items()
+            gesture: pattern.replace(str(_SENTINEL_PK), str(action.pk))
+            for gesture, pattern in patterns.items()
         }
         if with_links and action.batch:
             action.links["group"] = reverse("pilotage_action_group", args=[action.batch])

@@ -3,6 +3,7 @@ min–max of `time.process_time()` over 20 requests through an in-process Client
 (the login page). Run against a copy of the load world, never the template database itself:
 
     createdb -h 127.0.0.1 -U postgres -T pilotis_load_world pilotis_perf
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pilotis_perf python manage.py migrate  # if behind
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pilotis_perf python bench/pages_cpu.py
 
 The people and schools are the first ones bench/load/targets.py hands to the load. Process time

@@ -64,7 +64,7 @@ class Listing:
         queryset,
         columns: list[Column],
         default_order: str,
-        row_template: str,
+        rows_template: str,
         form_class=None,
         form_kwargs=None,
         export_name: str,
@@ -79,7 +79,7 @@ class Listing:
         self.title = title
         self.caption = caption
         self.columns = columns
-        self.row_template = row_template
+        self.rows_template = rows_template
         self.export_name = export_name
         self.empty = empty
         self.per_page = per_page

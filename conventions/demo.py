@@ -126,8 +126,10 @@ def _people(convention):
     return staff.user, referent.user if referent else None
 
 
-def _fill(convention, referent: User, start: date):
-    po = convention.organising_authority
+def fill_po_part(convention, *, referent: User, start: date, signatories: list[dict]) -> None:
+    """The PO's part as its référent fills it: the dates and the council's decision, the
+    signatories given (id, civility, full_name, function, email), the référent as the contact.
+    Also used by `make load`'s world (bench/load/signing_world.py)."""
     drafting.save_part(
         convention=convention,
         by=referent,
@@ -140,6 +142,27 @@ def _fill(convention, referent: User, start: date):
         },
     )
     convention.refresh_from_db()
+    drafting.save_part(
+        convention=convention, by=referent, lock_version=convention.lock_version, signatories=signatories
+    )
+    convention.refresh_from_db()
+    drafting.save_part(
+        convention=convention,
+        by=referent,
+        lock_version=convention.lock_version,
+        contacts=[
+            {
+                "full_name": referent.get_full_name(),
+                "function": "Référent(e) pilotage",
+                "email": referent.email,
+                "phone": "02 279 00 00",
+            }
+        ],
+    )
+
+
+def _fill(convention, referent: User, start: date):
+    po = convention.organising_authority
     seeds = SEED_SIGNATORIES.get(po.name, [])
     rows = []
     for index, signatory in enumerate(s for s in convention.signatories.all() if s.party != Party.FPO):
@@ -169,23 +192,7 @@ def _fill(convention, referent: User, start: date):
                 "email": email,
             }
         )
-    drafting.save_part(
-        convention=convention, by=referent, lock_version=convention.lock_version, signatories=rows
-    )
-    convention.refresh_from_db()
-    drafting.save_part(
-        convention=convention,
-        by=referent,
-        lock_version=convention.lock_version,
-        contacts=[
-            {
-                "full_name": referent.get_full_name(),
-                "function": "Référent(e) pilotage",
-                "email": referent.email,
-                "phone": "02 279 00 00",
-            }
-        ],
-    )
+    fill_po_part(convention, referent=referent, start=start, signatories=rows)
 
 
 def _name_federation_signatories(convention, staff):

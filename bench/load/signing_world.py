@@ -28,6 +28,7 @@ from django.db import transaction  # noqa: E402
 
 from accounts.demo import DEMO_PASSWORD  # noqa: E402
 from accounts.models import Membership, Role, School, User  # noqa: E402
+from conventions.demo import fill_po_part  # noqa: E402
 from conventions.loading import load_reference_data  # noqa: E402
 from conventions.models import Convention, ConventionTemplate, Party, State  # noqa: E402
 from conventions.services import drafting, workflow  # noqa: E402
@@ -102,18 +103,6 @@ def first_person(role, **where) -> User:
 def drive_to_signing(convention, referent, staff, signers, start) -> None:
     workflow.apply_transition(convention=convention, name="send_to_po", by=staff)
     convention.refresh_from_db()
-    drafting.save_part(
-        convention=convention,
-        by=referent,
-        lock_version=convention.lock_version,
-        fields={
-            "council_decision_date": start - timedelta(days=40),
-            "council_decision_reference": f"CC/{start.year}/{convention.pk:04d}",
-            "start_date": start,
-            "end_date": start.replace(year=start.year + 6) - timedelta(days=1),
-        },
-    )
-    convention.refresh_from_db()
     rows = []
     po_signers = iter(signers)
     for signatory in convention.signatories.exclude(party=Party.FPO).order_by("step", "position"):
@@ -124,27 +113,13 @@ def drive_to_signing(convention, referent, staff, signers, start) -> None:
                 "civility": "Madame",
                 "full_name": signer.get_full_name() if signer else f"Direction de l'école {convention.pk}",
                 "function": signatory.function,
-                "email": signer.email if signer else "",
+                # Every signatory has an address, or sending for signature is refused.
+                "email": signer.email if signer else f"direction-{convention.pk}@{EMAIL_DOMAIN}",
             }
         )
-    drafting.save_part(
-        convention=convention, by=referent, lock_version=convention.lock_version, signatories=rows
-    )
-    convention.refresh_from_db()
-    drafting.save_part(
-        convention=convention,
-        by=referent,
-        lock_version=convention.lock_version,
-        contacts=[
-            {
-                "full_name": referent.get_full_name(),
-                "function": "Référent(e) pilotage",
-                "email": referent.email,
-                "phone": "02 279 00 00",
-            }
-        ],
-    )
+    fill_po_part(convention, referent=referent, start=start, signatories=rows)
     convention.signatories.filter(party=Party.FPO).update(civility="Madame", full_name="Secrétaire générale")
+    convention.signatories.filter(party=Party.FPO, email="").update(email=f"secretariat@{EMAIL_DOMAIN}")
     for name, by in (("submit", referent), ("approve", staff), ("send_for_signature", staff)):
         convention.refresh_from_db()
         workflow.apply_transition(convention=convention, name=name, by=by)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedQuerySet
+from core.text import lower_first
 
 from .organisations import Federation, GuidanceCentre, OrganisingAuthority, School, membership_ids
 from .roles import ORGANISATION_FIELDS, ROLES_BY_ORGANISATION_KIND, OrganisationKind, Role
@@ -83,7 +84,7 @@ class OrganisationLink(models.Model):
         allowed = ROLES_BY_ORGANISATION_KIND[organisation_kind(organisation)]
         if self.role and self.role not in allowed:
             raise ValidationError(
-                {"role": f"Ce rôle n'existe pas pour {organisation_kind(organisation).label.lower()}."}
+                {"role": f"Ce rôle n'existe pas pour {lower_first(organisation_kind(organisation).label)}."}
             )
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.text import lower_first
 
 from ..emails import send_review_comment_email
 from ..models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, Convention, ReviewComment
@@ -70,7 +71,7 @@ def close_thread(
         if not thread.is_open:
             closer = thread.resolved_by.get_full_name() or thread.resolved_by.email
             raise ValidationError(
-                f"Ce fil est déjà clos (« {thread.get_outcome_display().lower()} » par {closer}, "
+                f"Ce fil est déjà clos (« {lower_first(thread.get_outcome_display())} » par {closer}, "
                 f"le {timezone.localtime(thread.resolved_at):%d/%m/%Y à %H:%M})."
             )
         thread.outcome, thread.resolution_note = outcome, note
@@ -103,7 +104,7 @@ def _locked_for(convention: Convention, by: User):
         raise PermissionDenied("Seules les parties à la relecture commentent la convention.")
     if not may_comment(actors, convention):
         raise ValidationError(
-            f"La convention est « {convention.get_state_display().lower()} » : les commentaires de "
+            f"La convention est « {lower_first(convention.get_state_display())} » : les commentaires de "
             "relecture se lisent mais ne s'écrivent plus."
         )
     return convention, actors

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from core.text import lower_first
+
 from ..forms.review import ReviewCloseForm, ReviewCommentForm
 from ..services import review
 from .conventions import render_detail, visible_convention
@@ -57,7 +59,7 @@ def review_close(request, reference, pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Le commentaire est « {thread.get_outcome_display().lower()} ».")
+            messages.success(request, f"Le commentaire est « {lower_first(thread.get_outcome_display())} ».")
             return _at_thread(convention, thread.pk)
     return _refused(request, convention, review.Draft(form=form, thread=pk, closing=True))
 

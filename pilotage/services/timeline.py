@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import School, User
 from conventions.models import Convention, ConventionEvent, ConventionTransition
 from core.school_years import school_year_label, school_year_of
+from core.text import lower_first
 
 from ..models import (
     Accompaniment,
@@ -243,8 +244,7 @@ def _conventions(user: User, school: School):
     for transition in transitions:
         convention = transition.convention
         state = transition.get_to_state_display()
-        # "À compléter par le PO" reads "à compléter par le PO": only its first letter lowers.
-        title = f"{_named(convention)} : {state[:1].lower()}{state[1:]}"
+        title = f"{_named(convention)} : {lower_first(state)}"
         yield TimelineEntry(
             day=_local_day(transition.at),
             moment=transition.at,

@@ -71,7 +71,7 @@ def test_a_role_must_fit_the_kind_of_organisation(side_a):
     wrong = Membership(user=UserFactory(), role=Role.SCHOOL_DIRECTION, federation=side_a.federation)
     with pytest.raises(ValidationError) as error:
         wrong.full_clean()
-    assert "Ce rôle n'existe pas pour fédération de po." in str(error.value)
+    assert "Ce rôle n'existe pas pour fédération de PO." in str(error.value)
     with pytest.raises(IntegrityError):
         wrong.save()
 

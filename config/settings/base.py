@@ -288,6 +288,14 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 # PEM files of the certificates a signature must chain to in order to be "trusted"
 # (the platform's CA, the Belgian eID roots, the TSA's root), comma-separated.
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# PEM files of the roots a signatory's own certificate (Belgian eID) must chain to for an uploaded
+# signature to be accepted; kept apart from SIGNING_TRUST_ROOTS. None: every upload is refused.
+SIGNING_EID_TRUST_ROOTS = env.list("SIGNING_EID_TRUST_ROOTS", default=[])
+# When the eID certificate's OCSP responder and CRL cannot be reached, the upload is refused,
+# unless this is True: it is then accepted without revocation check, and the evidence says so.
+SIGNING_EID_ALLOW_UNCHECKED_REVOCATION = env.bool("SIGNING_EID_ALLOW_UNCHECKED_REVOCATION", default=False)
+# Longest wait for one OCSP or CRL request about an eID certificate (seconds).
+SIGNING_EID_FETCH_TIMEOUT = env.float("SIGNING_EID_FETCH_TIMEOUT", default=5.0)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Longest a verification may run (seconds) before the page answers that the file is too complex;

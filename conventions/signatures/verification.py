@@ -395,16 +395,19 @@ def _common_name(certificate: x509.Certificate) -> str:
         return ""
 
 
-def trust_roots() -> list[x509.Certificate]:
-    """The certificates of SIGNING_TRUST_ROOTS (a list of PEM or DER files, or a comma-separated string)."""
-    roots = settings.SIGNING_TRUST_ROOTS
+def trust_roots(setting: str = "SIGNING_TRUST_ROOTS") -> list[x509.Certificate]:
+    """The certificates of SIGNING_TRUST_ROOTS, or of another setting of the same kind (a list
+    of PEM or DER files, or a comma-separated string)."""
+    roots = getattr(settings, setting)
     if isinstance(roots, str):
         roots = [path.strip() for path in roots.split(",")]
-    return list(_load_trust_roots(tuple(path for path in roots if path)))
+    return list(_load_trust_roots(tuple(path for path in roots if path), setting=setting))
 
 
-@lru_cache(maxsize=4)
-def _load_trust_roots(paths: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
+@lru_cache(maxsize=8)
+def _load_trust_roots(
+    paths: tuple[str, ...], setting: str = "SIGNING_TRUST_ROOTS"
+) -> tuple[x509.Certificate, ...]:
     certificates = []
     for path in paths:
         try:
@@ -412,7 +415,7 @@ def _load_trust_roots(paths: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
                 data = file.read()
         except OSError:
             raise SigningConfigurationError(
-                f"SIGNING_TRUST_ROOTS : fichier introuvable ou illisible : {path}"
+                f"{setting} : fichier introuvable ou illisible : {path}"
             ) from None
         try:
             ders = (
@@ -426,6 +429,6 @@ def _load_trust_roots(paths: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
                 certificates.append(certificate)
         except ValueError:
             raise SigningConfigurationError(
-                f"SIGNING_TRUST_ROOTS : {path} n'est pas un certificat PEM ou DER."
+                f"{setting} : {path} n'est pas un certificat PEM ou DER."
             ) from None
     return tuple(certificates)

@@ -25,9 +25,10 @@ from ..models import (
 )
 from ..rules import is_signatory, may_act_as_signatory, signatories_of
 from ..signatures.crypto import add_document_timestamp, sign_field
+from ..signatures.eid import check_eid_upload
 from ..signatures.evidence import Kind, RequestMeta, record_event
 from ..signatures.rounds import current_round, current_step, latest_document, pending_signatories
-from ..signatures.verification import UploadRefused, check_signatory_upload
+from ..signatures.verification import UploadRefused
 from ..workflow import TRANSITIONS
 from .documents import store_document
 from .drafting import record_transition
@@ -286,8 +287,11 @@ def upload(*, request: SignatureRequest, by, meta: RequestMeta, content: bytes) 
         convention, request, latest = _locked(request.pk, by=by)
         signatory = request.signatory
         try:
-            report = check_signatory_upload(
-                current=bytes(latest.content), uploaded=content, field_name=signatory.field_name
+            report, certificate = check_eid_upload(
+                current=bytes(latest.content),
+                uploaded=content,
+                field_name=signatory.field_name,
+                signatory_name=signatory.full_name or signatory.display_name,
             )
         except UploadRefused as refusal:
             raise SigningRefused(str(refusal)) from None
@@ -301,9 +305,7 @@ def upload(*, request: SignatureRequest, by, meta: RequestMeta, content: bytes) 
             by=by,
             meta=meta,
             when=timezone.now(),
-            detail=f"Signature déposée, certificat « {signed.signer_common_name} » "
-            f"({'reconnu' if signed.trusted else 'non reconnu par les racines de confiance'}), "
-            f"heure déclarée {signed.signing_time.isoformat() if signed.signing_time else 'aucune'}",
+            detail=certificate.detail,
         )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.readonly import writes_on_get
+from core.uploads import UploadTooLarge, read_upload
 
 from ..forms.signatures import DeclineForm, SignForm, UploadForm
 from ..models import SignatureRequest
@@ -161,11 +163,16 @@ def signature_upload(request, token=None, reference=None):
     if not form.is_valid():
         return _page(request, signature_request, upload_form=form, status=400)
     try:
+        # Refused on its declared size, else while reading: never more than the limit and a chunk.
+        content = read_upload(form.cleaned_data["document"], limit=settings.VERIFY_MAX_UPLOAD_BYTES)
+    except UploadTooLarge as too_large:
+        return _page(request, signature_request, status=400, error=too_large.message)
+    try:
         collecting.upload(
             request=signature_request,
             by=request.user,
             meta=RequestMeta.from_request(request),
-            content=form.cleaned_data["document"].read(),
+            content=content,
         )
     except collecting.SigningRefused as refused:
         return _page(request, signature_request, status=400, error=str(refused))

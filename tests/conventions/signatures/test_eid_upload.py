@@ -156,3 +156,12 @@ def test_responder_down_refuses_unless_allowed_and_the_evidence_says_so(
 )
 def test_names_are_compared_without_accents_case_or_order(on_card, recorded, same):
     assert same_person(on_card, recorded) is same
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(client, eid_roots, po_signing):
+    convention, token, current = po_signing
+    eid_roots.VERIFY_MAX_UPLOAD_BYTES = 64 * 1024
+    response = _upload(client, token, current + b"%" * (1024 * 1024))
+    assert response.status_code == 400
+    assert "Le fichier signe.pdf dépasse la taille permise (64 Ko)." in text_of(response)
+    _nothing_recorded(convention, current)

@@ -107,6 +107,11 @@ def main() -> None:
 
             bench_api()
             return
+        if sys.argv[1:] == ["pdf"]:
+            from bench.conventions import bench_convention_pdf
+
+            bench_convention_pdf()
+            return
         figures = {}
         for size in (300, 3000):
             client = Client()
@@ -134,7 +139,7 @@ def main() -> None:
         bench_imports()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    if sys.argv[1:] != ["api"]:
+    if sys.argv[1:] not in (["api"], ["pdf"]):
         from bench.scale import bench_scale
 
         bench_scale()

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role
 from conventions.models import ConventionDocument, State
@@ -159,7 +160,8 @@ def test_approval_freezes_the_text_and_keeps_its_pdf_bytes_in_the_same_step(side
 def test_termination_waits_for_the_answer_or_the_deadline(side_a):
     convention = _drive(side_a, [*SIGNED, "give_notice"])
     notice = convention.termination_notices.get()
-    assert (notice.answer_deadline - notice.given_at.date()).days == 30
+    # The deadline counts Belgian calendar days, whatever the UTC date of the notice.
+    assert (notice.answer_deadline - timezone.localdate(notice.given_at)).days == 30
     with pytest.raises(ValidationError) as refusal:
         workflow.apply_transition(convention=convention, name="terminate", by=side_a.users[Role.FPO_STAFF])
     assert notice.answer_deadline.strftime("%d/%m/%Y") in str(refusal.value)

@@ -30,6 +30,14 @@ def signing_configuration(app_configs, **kwargs) -> list[Error]:
             errors.append(
                 Error(str(error), hint="Vérifiez SIGNING_P12_PASSPHRASE et le fichier.", id="pilotis.E002")
             )
+    if not Path(settings.SIGNING_STAMP_FONT).is_file():
+        errors.append(
+            Error(
+                f"La police des cachets de signature est introuvable : {settings.SIGNING_STAMP_FONT}",
+                hint="Installez le paquet fonts-dejavu-core ou corrigez SIGNING_STAMP_FONT.",
+                id="pilotis.E004",
+            )
+        )
     try:
         trust_roots()
     except SigningConfigurationError as error:

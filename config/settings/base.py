@@ -296,6 +296,9 @@ SIGNING_EID_TRUST_ROOTS = env.list("SIGNING_EID_TRUST_ROOTS", default=[])
 SIGNING_EID_ALLOW_UNCHECKED_REVOCATION = env.bool("SIGNING_EID_ALLOW_UNCHECKED_REVOCATION", default=False)
 # Longest wait for one OCSP or CRL request about an eID certificate (seconds).
 SIGNING_EID_FETCH_TIMEOUT = env.float("SIGNING_EID_FETCH_TIMEOUT", default=5.0)
+# The OpenType font embedded in the visible stamps of signatures (PDF/A wants every font embedded);
+# DejaVu Sans comes with Debian's fonts-dejavu-core, which WeasyPrint uses too.
+SIGNING_STAMP_FONT = env("SIGNING_STAMP_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Longest a verification may run (seconds) before the page answers that the file is too complex;

@@ -7,6 +7,10 @@ an incremental PAdES signature: the bytes signed before are never rewritten.
 
 The platform signs with its sealing key (a PKCS#12 file) on the signatory's behalf; the
 signatory's name, function and the reason are written into the signature and its visible stamp.
+
+Every revision stays PDF/A-3b, as WeasyPrint made the first one: the version stays 1.7 (PAdES in
+PDF 1.7 through the ESIC extension, even with ECDSA keys), the stamps' font is embedded, and
+the document information agrees with the XMP metadata.
 """
 
 import asyncio
@@ -24,11 +28,18 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign import signers
+from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStampStyle
@@ -36,6 +47,11 @@ from pyhanko.stamp import TextStampStyle
 CERTIFICATION_FIELD = "Pilotis-certification"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 STAMP_TEXT = "Signé par %(signer)s\n%(function)s\nSigné le %(date)s à %(time)s"
+STAMP_FONT_SIZE = 9
+# What the stamps can show: the Latin alphabets, general punctuation, the euro sign.
+STAMP_UNICODES = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC]
+# The stamp's text box keeps 10 points of margin on each side inside the field's border.
+STAMP_HORIZONTAL_MARGINS = 2 * 10 + 2
 
 
 class SigningError(Exception):
@@ -150,7 +166,7 @@ def prepare_for_signing(pdf_bytes: bytes, *, fields: list[SignatureFieldSpec]) -
         reason="Document certifié par Pilotis : seules les signatures prévues peuvent y être ajoutées",
         location="Pilotis",
     )
-    pdf_signer = signers.PdfSigner(
+    pdf_signer = _PdfA3Signer(
         meta,
         signer,
         timestamper=_timestamper(),
@@ -191,17 +207,22 @@ def sign_field(
         reason=reason,
         location=location,
     )
+    font = settings.SIGNING_STAMP_FONT
     stamp = TextStampStyle(
         stamp_text=STAMP_TEXT,
         border_width=1,
-        text_box_style=TextBoxStyle(font_size=9),
+        text_box_style=TextBoxStyle(
+            font=_StampFontFactory(font, font_size=STAMP_FONT_SIZE), font_size=STAMP_FONT_SIZE
+        ),
     )
     pdf_signer = _PdfSignerAt(
         meta, load_platform_signer(), signing_time=local, timestamper=_timestamper(), stamp_style=stamp
     )
+    # Long names and functions wrap inside the field rather than shrinking the whole stamp.
+    width = _field_width(writer, field_name) - STAMP_HORIZONTAL_MARGINS
     text = {
-        "signer": _stamp_safe(signer_name),
-        "function": _stamp_safe(function),
+        "signer": wrap_for_stamp(signer_name, width=width, font=font),
+        "function": wrap_for_stamp(function, width=width, font=font),
         "date": local.strftime("%d/%m/%Y"),
         "time": local.strftime("%H:%M"),
     }
@@ -223,7 +244,16 @@ def add_document_timestamp(pdf_bytes: bytes) -> bytes:
     return output.getvalue()
 
 
-class _PdfSignerAt(signers.PdfSigner):
+class _PdfA3Signer(signers.PdfSigner):
+    """pyHanko declares PDF 2.0 (ISO 32002) for ECDSA on the NIST curves; PDF/A-3 is PDF 1.7,
+    where PAdES signatures, ECDSA included, are declared by the ESIC extension alone."""
+
+    def register_extensions(self, pdf_out, *, md_algorithm: str):
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(ESIC_EXTENSION_1)
+
+
+class _PdfSignerAt(_PdfA3Signer):
     """A PdfSigner whose signing time is the one given rather than the clock's, so that the
     signature, its /M entry and the stamp all show the time recorded for the signature event."""
 
@@ -237,22 +267,102 @@ class _PdfSignerAt(signers.PdfSigner):
         return session
 
 
+class _PdfAWriter(IncrementalPdfFileWriter):
+    """pyHanko writes its own name as the producer in the XMP metadata but appends it to the
+    one in the document information: PDF/A wants the two to agree, so both get the XMP's."""
+
+    def _update_meta(self):
+        super()._update_meta()
+        if self._info is not None:
+            self._info.get_object()["/Producer"] = generic.TextStringObject(VENDOR)
+            self.mark_update(self._info)
+
+
 def _writer(pdf_bytes: bytes) -> IncrementalPdfFileWriter:
     try:
-        return IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+        return _PdfAWriter(BytesIO(pdf_bytes))
     except (PdfError, ValueError, KeyError, IndexError) as error:
         raise SigningError("Ce document n'est pas un PDF lisible.") from error
 
 
-def _stamp_safe(text: str) -> str:
-    """The stamp uses the standard Courier font, whose encoding only covers Latin-1 well:
-    typographic quotes and dashes become plain ones, other characters lose their accent."""
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
-    text = text.replace("œ", "oe").replace("Œ", "OE")
+def _field_width(writer: IncrementalPdfFileWriter, field_name: str) -> float:
+    for name, _value, ref in pdf_fields.enumerate_sig_fields(writer.prev):
+        if name == field_name:
+            field = ref.get_object()
+            widget = field["/Kids"][0].get_object() if "/Kids" in field else field
+            x1, _y1, x2, _y2 = (float(v) for v in widget["/Rect"])
+            return abs(x2 - x1)
+    raise SigningError(f"Le document n'a pas de champ de signature « {field_name} ».")
+
+
+@lru_cache(maxsize=2)
+def _stamp_font(path: str) -> bytes:
+    """The stamp font reduced to the Latin alphabets and punctuation, rescaled to 1000 units per
+    em: pyHanko writes glyph widths in font units where PDF reads thousandths of an em, so a
+    TrueType font's usual 2048 units would space the letters out."""
+    try:
+        font = TTFont(path)
+    except OSError as error:
+        raise SigningConfigurationError(
+            f"SIGNING_STAMP_FONT désigne une police illisible : {path}"
+        ) from error
+    options = subset.Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True, hinting=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=STAMP_UNICODES)
+    subsetter.subset(font)
+    scale_upem(font, 1000)
+    output = BytesIO()
+    font.save(output)
+    font.close()
+    return output.getvalue()
+
+
+class _StampFontFactory(GlyphAccumulatorFactory):
+    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=BytesIO(_stamp_font(self.font_file)),
+            font_size=self.font_size,
+            obj_stream=obj_stream,
+        )
+
+
+@lru_cache(maxsize=2)
+def _font_metrics(path: str) -> tuple[dict[int, str], dict[str, int]]:
+    """The character map and the advance widths (in thousandths of an em) of the stamp font."""
+    with TTFont(BytesIO(_stamp_font(path))) as font:
+        return font.getBestCmap(), {glyph: advance for glyph, (advance, _lsb) in font["hmtx"].metrics.items()}
+
+
+def _stamp_safe(text: str, cmap: dict[int, str]) -> str:
+    """Characters the font has no glyph for lose their accent, or become « ? »."""
     kept = []
     for char in text:
-        if ord(char) < 0x7F and (char.isprintable() or char == " ") or 0xA0 <= ord(char) <= 0xFF:
+        if ord(char) in cmap:
             kept.append(char)
         else:
-            kept.append(unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or "?")
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if ord(c) in cmap and c.isprintable()
+            )
+            kept.append(base or "?")
     return "".join(kept)
+
+
+def wrap_for_stamp(text: str, *, width: float, font: str, size: float = STAMP_FONT_SIZE) -> str:
+    """`text` on as many lines as it needs to fit `width` points, broken between words; a single
+    word longer than the width keeps its line (the stamp then shrinks a little)."""
+    cmap, advances = _font_metrics(font)
+    text = _stamp_safe(" ".join(text.split()), cmap)
+
+    def measure(line: str) -> float:
+        return sum(advances.get(cmap.get(ord(char), ".notdef"), 0) for char in line) * size / 1000
+
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and measure(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)

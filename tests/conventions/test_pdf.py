@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from conventions.models import Convention
-from conventions.rendering import document_context, render_convention_pdf
+from conventions.rendering import document_context, reference_hash, render_convention_pdf
 from pilotage.demo import load_full_demo
 from tests.conventions.factories import convention_for
 
@@ -62,6 +62,16 @@ def test_the_footer_gives_the_reference_the_version_and_the_page_numbers(side_a)
     text = pdf_text(render_convention_pdf(convention))
     assert f"{convention.reference} – version 1 – PROJET, ne pas signer" in text
     assert "page 1 / 1" in text
+
+
+def test_the_frozen_footer_keeps_its_reference_and_page_number_on_one_line_each(side_a, settings):
+    settings.SITE_URL = "https://pilotis.federation-des-pouvoirs-organisateurs.example.be"
+    convention = convention_for(side_a, state_path=["send_to_po", "fill", "submit", "approve"])
+    text = pdf_text(bytes(convention.documents.get().content))
+    reference = convention.reference
+    footer = f"{reference} – version 1 – vérifier : {settings.SITE_URL}/verifier/ (réf. {reference_hash(reference)})"
+    assert footer in text  # a wrapped footer would hold a line break
+    assert re.search(r"page 1 / \d+", text)
 
 
 def test_the_demo_conventions_print_what_the_seed_documents_carry(tmp_path, settings):

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
+from pyhanko.pdf_utils.generic import decode_pdfdocencoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.timestamps import DummyTimeStamper
@@ -38,6 +39,7 @@ from conventions.signatures.crypto import (
     signing_is_configured,
 )
 from conventions.signatures.verification import verify_pdf_bytes
+from tests.conventions.signatures.pdfa import pdfa_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -96,18 +98,19 @@ def sign_as_administrator(pdf: bytes, **kwargs) -> bytes:
 
 
 def stamp_text(pdf: bytes, field_name: str) -> str:
-    """The text drawn in a signature field's visible stamp."""
+    """The text of a signature field's visible stamp, line by line, as a PDF reader copies it
+    (each line's /ActualText, which pyHanko writes from the same string as the glyphs)."""
     reader = PdfFileReader(BytesIO(pdf))
     [field_ref] = [ref for name, _value, ref in enumerate_sig_fields(reader) if name == field_name]
     content = field_ref.get_object()["/AP"]["/N"].data
-    literals = re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", content)
+    literals = re.findall(rb"/ActualText \(((?:[^()\\]|\\.)*)\)", content)
 
     def unescape(match):
         escaped = match.group(1)
         return bytes([int(escaped, 8)]) if escaped[:1].isdigit() else escaped
 
     return "\n".join(
-        re.sub(rb"\\([0-7]{1,3}|.)", unescape, literal).decode("latin-1") for literal in literals
+        decode_pdfdocencoding(re.sub(rb"\\([0-7]{1,3}|.)", unescape, literal)) for literal in literals
     )
 
 
@@ -196,9 +199,37 @@ def test_two_signatories_sign_in_turn(prepared):
     local = when.astimezone(ZoneInfo("Europe/Brussels"))
     assert stamp_text(second, PO_FIELD).splitlines() == [
         "Signé par Faouzia HARICHE",
-        "Échevine de l'Instruction publique",  # the typographic apostrophe is outside the stamp's font
+        "Échevine de l’Instruction publique",  # the embedded font has the typographic apostrophe
         f"Signé le {local:%d/%m/%Y} à {local:%H:%M}",
     ]
+
+
+def test_a_long_function_wraps_inside_the_stamp_at_full_size():
+    pdf_a = weasyprint.HTML(string=f"<title>{REFERENCE}</title><p>Texte.</p>").write_pdf(
+        pdf_variant="pdf/a-3b"
+    )
+    prepared = prepare_for_signing(pdf_a, fields=FIELDS)
+    function = (
+        "Échevine en charge de l’Instruction Publique, de la Jeunesse et des Ressources Humaines — œuvres"
+    )
+    signed = sign_field(
+        prepared, field_name=PO_FIELD, signer_name="Faouzia HARICHE", function=function, reason="R"
+    )
+    lines = stamp_text(signed, PO_FIELD).splitlines()
+    # The function is on three lines of whole words, accents, « ’ », « — » and « œ » kept.
+    assert lines[0] == "Signé par Faouzia HARICHE" and lines[-1].startswith("Signé le ")
+    assert " ".join(lines[1:-1]) == function and len(lines) == 5
+    # The stamp is drawn at (nearly) its natural size, not shrunk to fit one long line.
+    reader = PdfFileReader(BytesIO(signed))
+    [field_ref] = [ref for name, _value, ref in enumerate_sig_fields(reader) if name == PO_FIELD]
+    scale = float(
+        re.search(
+            rb"q q ([0-9.]+) 0 0 [0-9.]+ [-0-9.]+ [-0-9.]+ cm", field_ref.get_object()["/AP"]["/N"].data
+        )[1]
+    )
+    assert scale > 0.9
+    # Still PDF/A-3b: version 1.7, the stamp's font embedded, /Info and XMP in agreement.
+    assert pdfa_problems(signed) == []
 
 
 def test_stamp_shows_brussels_time(prepared):

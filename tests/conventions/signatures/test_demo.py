@@ -14,6 +14,7 @@ from conventions.demo import load_conventions_demo
 from conventions.models import Convention, ConventionEvent, Signature, State
 from conventions.signatures import evidence, rounds
 from conventions.signatures.verification import verify_pdf_bytes
+from tests.conventions.signatures.pdfa import pdfa_problems, revisions
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,16 @@ def test_one_convention_is_half_signed_and_one_awaits_its_first_signature(demo):
     half = Convention.objects.get(reference__endswith="-0003", federation__code__iexact="cecp")
     waiting = rounds.status(half)
     assert [item.signatory.email for item in waiting if item.waiting] == ["f.constant@pilotis.example"]
+
+
+def test_every_revision_of_the_demo_signed_conventions_stays_pdfa_3b(demo):
+    """The frozen text, the certification, each signature and the closing timestamp: every
+    state of the file is PDF 1.7, identified as PDF/A-3b, with all its fonts (the stamps'
+    included) embedded and the same producer in /Info and XMP."""
+    for federation in ("cpeons", "cecp"):
+        convention = Convention.objects.get(reference__endswith="-0001", federation__code__iexact=federation)
+        final = bytes(rounds.latest_document(convention).content)
+        states = revisions(final)
+        assert len(states) >= 1 + 1 + convention.signatories.count()
+        for number, state in enumerate(states, start=1):
+            assert pdfa_problems(state) == [], f"{convention.reference}, révision {number}"

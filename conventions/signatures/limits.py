@@ -8,6 +8,7 @@ import re
 import signal
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -72,6 +73,17 @@ class Deadline:
             raise VerificationTooLong
 
 
+RETRY_SECONDS = 0.01
+
+
+def _in_finalizer(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code is weakref.finalize.__call__.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def time_box(seconds: float | None = None):
     """Run the block for at most `seconds` (VERIFY_TIMEOUT_SECONDS), then raise
@@ -84,13 +96,19 @@ def time_box(seconds: float | None = None):
         yield deadline
         return
 
-    def interrupt(_signum, _frame):
+    def interrupt(_signum, frame):
+        # An exception raised inside a finalizer (garbage collection can run one at any
+        # moment) is swallowed and reported as "ignored": then wait for the next tick.
+        if _in_finalizer(frame):
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise VerificationTooLong
 
     started = time.monotonic()
     previous_handler = signal.signal(signal.SIGALRM, interrupt)
-    # A delay of 0 would disarm the timer rather than fire at once.
-    previous_delay, _interval = signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    # A delay of 0 would disarm the timer rather than fire at once; it fires again every
+    # RETRY_SECONDS until it could interrupt.
+    previous_delay, _interval = signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), RETRY_SECONDS)
     try:
         yield deadline
     finally:

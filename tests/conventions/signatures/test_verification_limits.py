@@ -3,6 +3,7 @@ many signatures or objects is refused at once, and a verification that runs too 
 
 import re
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
@@ -123,3 +124,20 @@ def test_a_signatory_upload_of_a_thousand_updates_is_refused(fully_signed):
         check_signatory_upload(
             current=fully_signed, uploaded=with_incremental_updates(fully_signed, 1000), field_name="x"
         )
+
+
+def test_an_alarm_that_falls_inside_a_finalizer_interrupts_the_verification_just_after():
+    """Garbage collection may run a finalizer at the moment the time box ends; an exception
+    raised there would be swallowed and the verification would go on unbounded."""
+
+    class Resource:
+        pass
+
+    give_up = time.monotonic() + 5
+    with pytest.raises(limits.VerificationTooLong), limits.time_box(0.01):
+        resource = Resource()
+        weakref.finalize(resource, time.sleep, 0.05)  # the alarm fires during this sleep
+        del resource
+        while time.monotonic() < give_up:
+            time.sleep(0.001)
+    assert time.monotonic() < give_up

@@ -34,6 +34,11 @@ urlpatterns = [
         workflow.signatory_resend_link,
         name="convention_resend_link",
     ),
+    path(
+        "conventions/<str:reference>/signataires/<int:pk>/remplacement/",
+        workflow.signatory_replace,
+        name="convention_replace_signatory",
+    ),
     path("conventions/<str:reference>/reponse/", workflow.convention_answer, name="convention_answer"),
     path("conventions/<str:reference>/avenant/", workflow.convention_amend, name="convention_amend"),
     path("conventions/<str:reference>/commentaires/", review.review_comment, name="review_comment"),

@@ -283,6 +283,11 @@ OFFICE_EXPORTS = ("convention_docx", "convention_odt")
 # --- A signatory's link resent by the federation (issue 11, point 7) -------------------------
 # POST only (a GET is a 405); the POST side is tests/conventions/signatures/test_resend_links.py.
 MATRIX.update({"convention_resend_link": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405)})
+# A signatory replaced by the federation before the first signature: POST only, the POST side
+# is tests/conventions/signatures/test_resend_links.py.
+MATRIX.update(
+    {"convention_replace_signatory": Expect(anonymous=LOGIN_REQUIRED, own=405, other=405, admin=405)}
+)
 # --- A school's timeline and its dossier in PDF (issue 13, point 2) ----------------------------
 # Seen exactly like the school's page: whoever sees the school, a 404 for everyone else.
 MATRIX.update(

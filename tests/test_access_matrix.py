@@ -114,6 +114,7 @@ def _sample_url(name, world):
         },
         "convention_document": {"reference": world["convention"].reference, "revision": 0},
         "convention_resend_link": {"reference": world["convention"].reference, "pk": 1},
+        "convention_replace_signatory": {"reference": world["convention"].reference, "pk": 1},
         **{
             name: {"token": "jeton-inconnu"}
             for name in (

@@ -1,7 +1,9 @@
 """The signatory's forms: sign, upload a document signed with one's own certificate, decline;
-and the staff's: a signatory's corrected address, to resend their link."""
+and the staff's: a signatory's corrected address, to resend their link, or another signatory."""
 
 from django import forms
+
+from ..models import ConventionSignatory
 
 
 class SignForm(forms.Form):
@@ -37,3 +39,34 @@ class ResendLinkForm(forms.Form):
             "invalid": "Saisissez une adresse e-mail valide.",
         },
     )
+
+
+class ReplaceSignatoryForm(forms.ModelForm):
+    """The person who signs in a signatory's place, before anybody has signed."""
+
+    class Meta:
+        model = ConventionSignatory
+        fields = ["civility", "full_name", "function", "email"]
+        error_messages = {
+            "full_name": {"required": "Indiquez le nom et le prénom du signataire."},
+            "function": {
+                "required": "Indiquez la fonction du signataire, telle qu'elle figurera dans le texte."
+            },
+            "email": {
+                "required": "Indiquez l'adresse e-mail du signataire : son lien de signature y est envoyé.",
+                "invalid": "Saisissez une adresse e-mail valide.",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["email"].required = True
+        for name, field in self.fields.items():
+            field.widget.attrs.update(
+                {
+                    "class": "form-select form-select-sm"
+                    if name == "civility"
+                    else "form-control form-control-sm"
+                }
+            )

@@ -140,6 +140,7 @@ class ConventionEvent(models.Model):
         DECLINED = "declined", "Refus de signer"
         REMINDED = "reminded", "Rappel envoyé"
         CORRECTED = "corrected", "Adresse corrigée ou lien renvoyé"
+        REPLACED = "replaced", "Signataire remplacé"
         COMPLETED = "completed", "Toutes les signatures recueillies"
 
     convention = models.ForeignKey(

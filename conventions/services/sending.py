@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..emails import send_signature_request_email
-from ..models import Convention, ConventionDocument, SignatureRequest, State
+from ..models import Convention, ConventionDocument, Signature, SignatureRequest, State
 from ..signatures.crypto import SignatureFieldSpec, prepare_for_signing, signing_is_configured
 from ..signatures.evidence import Kind, record_event
 from ..signatures.rounds import current_round, current_step, pending_signatories
 from .documents import freeze, store_document
+from .drafting import keep_snapshot, record_transition
 
 
 def hash_token(token: str) -> str:
@@ -170,6 +171,65 @@ def correct_address_and_resend(*, signatory, email: str, by) -> SignatureRequest
             request for request in send_links(convention, prepared) if request.signatory_id == signatory.pk
         ]
         return made[0] if made else None
+
+
+def replace_signatory(*, signatory, civility: str, full_name: str, function: str, email: str, by):
+    """Before anybody has signed, staff replace a signatory by another person (or correct their
+    name or function). These are printed in the text: the text is frozen again as a new version,
+    prepared again, and the links of the first step go out anew; every earlier link stops working.
+    Returns the new prepared document."""
+    with transaction.atomic():
+        convention = Convention.objects.select_for_update().get(pk=signatory.convention_id)
+        signatory = convention.signatories.get(pk=signatory.pk)
+        if convention.state != State.SIGNING:
+            raise ValidationError(
+                "La convention n'est pas en signature : modifiez ses signataires dans son texte."
+            )
+        prepared = current_round(convention)
+        if Signature.objects.filter(prepared=prepared).exists():
+            raise ValidationError(
+                "Une signature est déjà apposée : un signataire ne peut plus être remplacé. "
+                "Annulez la convention pour en établir une nouvelle."
+            )
+        before = str(signatory)
+        given = {
+            "civility": civility,
+            "full_name": full_name.strip(),
+            "function": function.strip(),
+            "email": email,
+        }
+        if all(getattr(signatory, name) == value for name, value in given.items()):
+            raise ValidationError(f"Rien à changer : {before} ({email}) est déjà le signataire prévu.")
+        person_changes = (given["full_name"], given["email"].casefold()) != (
+            signatory.full_name,
+            signatory.email.casefold(),
+        )
+        for name, value in given.items():
+            setattr(signatory, name, value)
+        if person_changes:
+            signatory.user = None  # the former person's account no longer signs in their place
+        signatory.full_clean()
+        signatory._history_user = by
+        signatory.save(update_fields=[*given, "user"])
+        now = timezone.now()
+        SignatureRequest.objects.filter(
+            convention=convention, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        detail = (
+            f"Signataire remplacé : {before} → {signatory} ({signatory.email}). Anciens liens désactivés."
+        )
+        record_event(convention, kind=Kind.REPLACED, signatory=signatory, actor=by, detail=detail)
+        record = record_transition(
+            convention,
+            name="replace_signatory",
+            from_state=State.SIGNING,
+            to_state=State.SIGNING,
+            by=by,
+            comment=detail,
+        )
+        keep_snapshot(convention, record)
+        freeze(convention)
+        return start_signing(convention, by=by)
 
 
 def send_reminders(*, now=None) -> int:

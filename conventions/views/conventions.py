@@ -107,6 +107,7 @@ def render_detail(request, convention, *, draft=None):
     ]
     notice = open_notice(convention)
     answering = notice and may_answer_notice(actors, notice)
+    statuses = rounds.status(convention)
     context = {
         "convention": convention,
         "doc": doc,
@@ -124,8 +125,11 @@ def render_detail(request, convention, *, draft=None):
         "can_edit": can_edit_po_part(request.user, convention) or can_edit_fpo_part(request.user, convention),
         "comment_form": CommentForm(),
         "version": text_version(convention),
-        "signature_statuses": rounds.status(convention),
+        "signature_statuses": statuses,
         "resend_form": ResendLinkForm() if can_resend_links(request.user, convention) else None,
+        # Names are printed in the text: a signatory is replaced only while nobody has signed.
+        "can_replace_signatories": can_resend_links(request.user, convention)
+        and not any(item.signature for item in statuses),
         "can_read_trail": can_read_audit_trail(request.user, convention.federation_id),
         "change_request": open_change_request(convention),
         "my_signature": collecting.pending_requests(request.user).filter(convention=convention).first(),

@@ -1,5 +1,5 @@
 """The workflow actions on a convention's page: a transition, the written answer to a notice of
-termination, an amendment, a signatory's link resent."""
+termination, an amendment, a signatory's link resent, a signatory replaced."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from core.text import lower_first
 
 from ..forms.conventions import AmendmentForm, AnswerForm, CommentForm
-from ..forms.signatures import ResendLinkForm
+from ..forms.signatures import ReplaceSignatoryForm, ResendLinkForm
+from ..models import ConventionSignatory
 from ..rules import can_amend, can_resend_links
 from ..services import drafting, sending, workflow
 from .conventions import visible_convention
@@ -93,5 +94,31 @@ def signatory_resend_link(request, reference, pk):
             f"Nouveau lien de signature envoyé à {signatory} ({email}) ; l'ancien ne fonctionne plus."
             if made
             else f"Adresse de {signatory} enregistrée ({email}) : son lien lui sera envoyé quand viendra son tour.",
+        )
+    return redirect(convention)
+
+
+@require_POST
+def signatory_replace(request, reference, pk):
+    convention = visible_convention(request, reference)
+    if not can_resend_links(request.user, convention):
+        raise PermissionDenied("Seule la fédération remplace un signataire, pendant la signature.")
+    signatory = get_object_or_404(convention.signatories, pk=pk)
+    before = str(signatory)
+    form = ReplaceSignatoryForm(request.POST, instance=ConventionSignatory(convention=convention))
+    if not form.is_valid():
+        errors = " ".join(message for messages_ in form.errors.values() for message in messages_)
+        messages.error(request, f"Remplacement de {before} : {errors}")
+        return redirect(convention)
+    try:
+        sending.replace_signatory(signatory=signatory, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        signatory.refresh_from_db()
+        messages.success(
+            request,
+            f"{before} est remplacé(e) par {signatory} ({signatory.email}) : le texte est figé à nouveau "
+            "avec ce nom et les liens de signature sont renvoyés ; les anciens ne fonctionnent plus.",
         )
     return redirect(convention)

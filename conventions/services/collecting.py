@@ -160,14 +160,19 @@ def _party_organisations(signatory: ConventionSignatory) -> Q:
     }[signatory.party]
 
 
-def _party_name(signatory: ConventionSignatory) -> str:
+def _party_organisation(signatory: ConventionSignatory):
+    """The organisation the signatory signs for (the first school for a school's side), or None."""
     convention = signatory.convention
-    organisation = {
+    return {
         Party.FPO: convention.federation,
         Party.PO: convention.organising_authority,
         Party.SCHOOL: convention.schools.first(),
         Party.CENTRE: convention.guidance_centre,
     }[signatory.party]
+
+
+def _party_name(signatory: ConventionSignatory) -> str:
+    organisation = _party_organisation(signatory)
     return str(organisation) if organisation else "son organisation"
 
 
@@ -255,11 +260,13 @@ def sign(
                 detail=f"Dernière authentification le {timezone.localtime(authenticated_at):%d/%m/%Y à %H:%M:%S}",
             )
         when = timezone.now()
+        organisation = _party_organisation(signatory)
         content = sign_field(
             bytes(latest.content),
             field_name=signatory.field_name,
             signer_name=signatory.full_name or signatory.display_name,
             function=signatory.function,
+            organisation=organisation.name if organisation else "",
             reason=f"Signature de la convention {convention.reference}",
             when=when,
         )

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -40,6 +42,7 @@ from tests.conventions.signatures.test_crypto import (
     sign_as_echevine,
     use_platform_keys,
 )
+from tests.utils import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +150,32 @@ def test_pdfsig_names_each_signatory(settings, tmp_path):
     names = re.findall(r"Signer Certificate Common Name: (.*)", output)
     assert sorted(names) == sorted([SEAL, "Faouzia HARICHE", "Jean DUPONT"])
     assert "CN=Faouzia HARICHE,title=Échevine de l’Instruction publique,O=Ville de Bruxelles,C=BE" in output
+
+
+def test_the_verification_page_names_the_certificates_holder(settings, client):
+    cache.clear()  # the page's rate limit counts in the cache
+    document = BytesIO(signed_by_both())
+    document.name = "convention.pdf"
+    page = text_of(client.post(reverse("verify_document"), {"document": document}))
+
+    assert "Document intact" in page
+    assert "Signature de Faouzia HARICHE" in page
+    assert (
+        "Faouzia HARICHE, Échevine de l’Instruction publique, Ville de Bruxelles — reconnu par Pilotis"
+        in page
+    )
+    assert "Signature de Jean DUPONT" in page
+    assert f"Certification du document de {SEAL}" in page
+
+
+def test_a_seal_signature_says_on_whose_behalf(settings, client):
+    settings.SIGNING_CA_P12_PATH = ""
+    cache.clear()
+    document = BytesIO(sign_as_echevine(prepare_for_signing(convention_pdf(), fields=FIELDS)))
+    document.name = "convention.pdf"
+    page = text_of(client.post(reverse("verify_document"), {"document": document}))
+
+    assert f"Signature de {SEAL}, au nom de Faouzia HARICHE" in page
 
 
 # --- through the signing service -------------------------------------------------------

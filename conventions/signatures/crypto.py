@@ -35,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign import signers
@@ -224,6 +225,12 @@ def signatory_signer(*, name: str, function: str, organisation: str, when: datet
     if authority is None:
         return load_platform_signer()
     return one_time_signer(authority, name=name, function=function, organisation=organisation, when=when)
+
+
+def field_signer_certificate(pdf_bytes: bytes, field_name: str) -> asn1_x509.Certificate:
+    """The certificate that signed the field `field_name` of a PDF this platform just signed."""
+    reader = PdfFileReader(BytesIO(pdf_bytes))
+    return next(sig.signer_cert for sig in reader.embedded_signatures if sig.field_name == field_name)
 
 
 def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:

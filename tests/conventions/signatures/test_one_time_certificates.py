@@ -21,8 +21,9 @@ from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from conventions import checks
-from conventions.models import Signature
+from conventions.models import ConventionEvent, Signature
 from conventions.signatures import rounds
+from conventions.signatures.certificates import CA_NAME
 from conventions.signatures.crypto import SigningConfigurationError, prepare_for_signing, sign_field
 from conventions.signatures.verification import verify_pdf_bytes
 from tests.conventions.signatures.helpers import (
@@ -199,9 +200,29 @@ def test_a_convention_signed_on_the_platform_names_each_signatory_and_their_orga
         assert subject["common_name"] == signature.signatory.full_name
         assert subject["title"] == signature.signatory.function
         assert subject["organization_name"] == organisations[signature.signatory.step]
+        # The evidence names the certificate: its holder, its serial number, its issuer.
+        assert signature.signer_common_name == signature.signatory.full_name
+        event = convention.events.get(kind=ConventionEvent.Kind.SIGNED, signatory=signature.signatory)
+        serial = f"{certificates[signature.signatory.field_name].serial_number:X}"
+        assert f"avec un certificat à usage unique à son nom (n° de série {serial}, émis par {CA_NAME})" in (
+            event.detail
+        )
     assert certificates["Pilotis-certification"].subject.native["common_name"] == SEAL
     report = verify_pdf_bytes(final)
     assert report.ok, report.as_dict()
+
+
+def test_without_a_signing_ca_the_evidence_says_the_seal_signed(side_a, settings):
+    settings.SIGNING_CA_P12_PATH = ""
+    convention = send_for_signature(side_a)
+    signature = sign_step(convention, 1, side_a.users[SIGNERS[1]])
+
+    assert signature.signer_common_name == SEAL
+    event = convention.events.get(kind=ConventionEvent.Kind.SIGNED)
+    assert event.detail.startswith(
+        f"Signé par la plateforme au nom de {signature.signatory.display_name}, {signature.signatory.function}, "
+        "avec le certificat du cachet de la plateforme"
+    )
 
 
 # --- configuration ---------------------------------------------------------------------

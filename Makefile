@@ -22,7 +22,8 @@ run: install
 # The production settings as they run in production (gunicorn with deploy/gunicorn.conf.py,
 # WhiteNoise, PostgreSQL, a separate task worker), on the loopback interface for a local trial.
 # Every variable can be given; the defaults below only make the trial start here: a local
-# PostgreSQL database, a secret key kept in var/, the demo's sealing key, e-mails on the console,
+# PostgreSQL database, a secret key kept in var/, the demo's sealing key (and the demo CA's key
+# beside it, which issues each signatory's one-time certificate), e-mails on the console,
 # no redirection to HTTPS (there is no TLS proxy in front). Nothing in the production settings
 # is relaxed: cookies stay Secure (browsers accept them from http://localhost and 127.0.0.1).
 serve-prod: export DJANGO_SETTINGS_MODULE := config.settings.production
@@ -43,6 +44,8 @@ serve-prod: install
 	  createdb -h 127.0.0.1 -U postgres pilotis 2>/dev/null || true; fi
 	export DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}; \
 	test -f "$$SIGNING_P12_PATH" || $(BIN)/python manage.py create_signing_certificate; \
+	if [ -z "$$SIGNING_CA_P12_PATH" ] && [ "$$SIGNING_P12_PATH" = "$(CURDIR)/var/signing/pilotis-sealing.p12" ] \
+	  && [ -f var/signing/pilotis-ca.p12 ]; then export SIGNING_CA_P12_PATH="$(CURDIR)/var/signing/pilotis-ca.p12"; fi; \
 	$(BIN)/python manage.py check --deploy --fail-level ERROR && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py createcachetable && \

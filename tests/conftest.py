@@ -119,8 +119,9 @@ def queries_stay_flat(client, django_assert_max_num_queries):
 
 @pytest.fixture(autouse=True, scope="session")
 def platform_signing_key(tmp_path_factory, test_settings_in_force):
-    """A sealing key and its local CA for the whole session (as `make run` makes for the demo):
-    approving a convention and sending it for signature need one."""
+    """A sealing key and its local CA, whose key issues each signatory's one-time certificate, for
+    the whole session (as `make run` makes for the demo): approving a convention and sending it
+    for signature need one."""
     from io import StringIO
 
     from django.conf import settings
@@ -136,8 +137,15 @@ def platform_signing_key(tmp_path_factory, test_settings_in_force):
         stdout=StringIO(),
     )
     override = override_settings(
-        SIGNING_P12_PATH=str(p12), SIGNING_TRUST_ROOTS=[str(directory / "pilotis-ca.pem")], SIGNING_TSA_URL=""
+        SIGNING_P12_PATH=str(p12),
+        SIGNING_CA_P12_PATH=str(directory / "pilotis-ca.p12"),
+        SIGNING_TRUST_ROOTS=[str(directory / "pilotis-ca.pem")],
+        SIGNING_TSA_URL="",
     )
     override.enable()
-    yield {"p12": str(p12), "ca_pem": str(directory / "pilotis-ca.pem")}
+    yield {
+        "p12": str(p12),
+        "ca_p12": str(directory / "pilotis-ca.p12"),
+        "ca_pem": str(directory / "pilotis-ca.pem"),
+    }
     override.disable()

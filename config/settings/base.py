@@ -283,6 +283,13 @@ IMPORT_MAX_ERRORS_SHOWN = 200
 # `manage.py create_signing_certificate` makes a local one for development and the demo.
 SIGNING_P12_PATH = env("SIGNING_P12_PATH", default="")
 SIGNING_P12_PASSPHRASE = env("SIGNING_P12_PASSPHRASE", default="")
+# The platform's signing CA, key and certificate (PKCS#12): for each signature made on a
+# signatory's behalf it issues a one-time certificate in their name (name, function,
+# organisation), whose key is discarded after that signature; the certification stays the seal's.
+# Empty: the signatures are made with the seal (a system check warns). The passphrase defaults to
+# SIGNING_P12_PASSPHRASE (`create_signing_certificate` writes both files with the same one).
+SIGNING_CA_P12_PATH = env("SIGNING_CA_P12_PATH", default="")
+SIGNING_CA_P12_PASSPHRASE = env("SIGNING_CA_P12_PASSPHRASE", default="")
 # RFC 3161 time-stamping authority; none by default (signatures then carry the server's clock).
 SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 # PEM files of the certificates a signature must chain to in order to be "trusted"

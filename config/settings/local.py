@@ -28,3 +28,7 @@ DEMO_SIGNING_P12 = BASE_DIR / "var" / "signing" / "pilotis-sealing.p12"  # noqa:
 if not SIGNING_P12_PATH and DEMO_SIGNING_P12.is_file():  # noqa: F405
     SIGNING_P12_PATH = str(DEMO_SIGNING_P12)
     SIGNING_TRUST_ROOTS = SIGNING_TRUST_ROOTS or [str(DEMO_SIGNING_P12.parent / "pilotis-ca.pem")]  # noqa: F405
+    # The demo CA's key beside it (written since the CA issues one-time certificates): without it,
+    # the demo signs with the seal and `manage.py check` says so.
+    if not SIGNING_CA_P12_PATH and (DEMO_SIGNING_P12.parent / "pilotis-ca.p12").is_file():  # noqa: F405
+        SIGNING_CA_P12_PATH = str(DEMO_SIGNING_P12.parent / "pilotis-ca.p12")

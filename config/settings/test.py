@@ -24,8 +24,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
-# Signatures: tests/conftest.py makes a sealing key in a temporary directory for the session
-# and points SIGNING_P12_PATH and SIGNING_TRUST_ROOTS at it.
+# Signatures: tests/conftest.py makes a sealing key and its CA in a temporary directory for the
+# session and points SIGNING_P12_PATH, SIGNING_CA_P12_PATH and SIGNING_TRUST_ROOTS at them (the
+# CA's passphrase is this one too).
 SIGNING_P12_PASSPHRASE = "pilotis-test-cachet"  # noqa: S105
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -24,7 +24,12 @@ from ..models import (
     SignatureRequest,
 )
 from ..rules import is_signatory, may_act_as_signatory, signatories_of
-from ..signatures.crypto import add_document_timestamp, sign_field
+from ..signatures.crypto import (
+    add_document_timestamp,
+    field_signer_certificate,
+    sign_field,
+    signing_ca_is_configured,
+)
 from ..signatures.eid import check_eid_upload
 from ..signatures.evidence import Kind, RequestMeta, record_event
 from ..signatures.rounds import current_round, current_step, latest_document, pending_signatories
@@ -160,14 +165,19 @@ def _party_organisations(signatory: ConventionSignatory) -> Q:
     }[signatory.party]
 
 
-def _party_name(signatory: ConventionSignatory) -> str:
+def _party_organisation(signatory: ConventionSignatory):
+    """The organisation the signatory signs for (the first school for a school's side), or None."""
     convention = signatory.convention
-    organisation = {
+    return {
         Party.FPO: convention.federation,
         Party.PO: convention.organising_authority,
         Party.SCHOOL: convention.schools.first(),
         Party.CENTRE: convention.guidance_centre,
     }[signatory.party]
+
+
+def _party_name(signatory: ConventionSignatory) -> str:
+    organisation = _party_organisation(signatory)
     return str(organisation) if organisation else "son organisation"
 
 
@@ -255,24 +265,34 @@ def sign(
                 detail=f"Dernière authentification le {timezone.localtime(authenticated_at):%d/%m/%Y à %H:%M:%S}",
             )
         when = timezone.now()
+        organisation = _party_organisation(signatory)
         content = sign_field(
             bytes(latest.content),
             field_name=signatory.field_name,
             signer_name=signatory.full_name or signatory.display_name,
             function=signatory.function,
+            organisation=organisation.name if organisation else "",
             reason=f"Signature de la convention {convention.reference}",
             when=when,
         )
+        certificate = field_signer_certificate(content, signatory.field_name)
+        if signing_ca_is_configured():
+            how = (
+                f"avec un certificat à usage unique à son nom (n° de série {certificate.serial_number:X}, "
+                f"émis par {certificate.issuer.native.get('common_name', '')})"
+            )
+        else:
+            how = "avec le certificat du cachet de la plateforme"
         return _keep_signature(
             convention,
             request,
             content=content,
             method=Signature.Method.PLATFORM,
-            common_name=signatory.full_name,
+            common_name=certificate.subject.native.get("common_name", "")[:200],
             by=by,
             meta=meta,
             when=when,
-            detail=f"Signé par la plateforme au nom de {signatory.display_name}, {signatory.function}",
+            detail=f"Signé par la plateforme au nom de {signatory.display_name}, {signatory.function}, {how}",
         )
 
 

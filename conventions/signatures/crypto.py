@@ -5,8 +5,12 @@ signature by the platform (DocMDP level 2: afterwards only form filling and sign
 so any other change breaks the certification). Each signatory then signs into their own field by
 an incremental PAdES signature: the bytes signed before are never rewritten.
 
-The platform signs with its sealing key (a PKCS#12 file) on the signatory's behalf; the
-signatory's name, function and the reason are written into the signature and its visible stamp.
+The platform signs on the signatory's behalf. With a signing CA configured (SIGNING_CA_P12_PATH),
+each signature is made with a one-time certificate in the signatory's name (name, function,
+organisation) that the CA issues for that signature only; its key is never stored and is gone
+when the signature is made. Without one, the platform's sealing key (a PKCS#12 file) signs. The
+certification and the document timestamp are always the seal's. The signatory's name, function
+and the reason are written into the signature and its visible stamp.
 
 Every revision stays PDF/A-3b, as WeasyPrint made the first one: the version stays 1.7 (PAdES in
 PDF 1.7 through the ESIC extension, even with ECDSA keys), the stamps' font is embedded, and
@@ -19,12 +23,17 @@ import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from asn1crypto import keys as asn1_keys
 from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -36,6 +45,7 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFa
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign import signers
@@ -43,6 +53,9 @@ from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .certificates import issue_signing_certificate
 
 CERTIFICATION_FIELD = "Pilotis-certification"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -128,6 +141,118 @@ def _load_signer(path: str, passphrase: str, modified: int) -> signers.SimpleSig
         ) from error
 
 
+@dataclass(frozen=True)
+class SigningAuthority:
+    """The platform's signing CA: it issues each signatory's one-time certificate."""
+
+    key: object  # a cryptography private key
+    certificate: x509.Certificate
+
+
+def signing_ca_is_configured() -> bool:
+    return bool(settings.SIGNING_CA_P12_PATH)
+
+
+def load_signing_authority() -> SigningAuthority | None:
+    """The platform's signing CA (loaded once per process, again if the file changes), or None
+    when SIGNING_CA_P12_PATH is empty: the signatures are then made with the seal."""
+    path = settings.SIGNING_CA_P12_PATH
+    if not path:
+        return None
+    try:
+        modified = os.stat(path).st_mtime_ns
+    except OSError:
+        raise SigningConfigurationError(
+            f"SIGNING_CA_P12_PATH désigne un fichier introuvable ou illisible : {path}"
+        ) from None
+    passphrase = settings.SIGNING_CA_P12_PASSPHRASE or settings.SIGNING_P12_PASSPHRASE
+    return _load_authority(path, passphrase, modified)
+
+
+@lru_cache(maxsize=4)
+def _load_authority(path: str, passphrase: str, modified: int) -> SigningAuthority:
+    with open(path, "rb") as file:
+        data = file.read()
+    if not _looks_like_pkcs12(data):
+        raise SigningConfigurationError(f"SIGNING_CA_P12_PATH ne désigne pas un fichier PKCS#12 : {path}")
+    try:
+        key, certificate, _others = pkcs12.load_key_and_certificates(
+            data, passphrase.encode() if passphrase else None
+        )
+    except ValueError as error:
+        raise SigningConfigurationError(
+            f"SIGNING_CA_P12_PASSPHRASE (ou, à défaut, SIGNING_P12_PASSPHRASE) ne déverrouille pas le "
+            f"fichier {path}."
+        ) from error
+    if key is None or certificate is None:
+        raise SigningConfigurationError(
+            f"Le fichier {path} ne contient pas à la fois une clé et un certificat."
+        )
+    try:
+        is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    if not is_ca or key.public_key() != certificate.public_key():
+        raise SigningConfigurationError(
+            f"Le fichier {path} ne contient pas une autorité de certification et sa clé "
+            "(SIGNING_CA_P12_PATH attend la clé de l'autorité, pas celle du cachet)."
+        )
+    return SigningAuthority(key=key, certificate=certificate)
+
+
+# A one-time certificate is valid from a little before it is issued (clocks differ) until the
+# CA itself expires. Its key is discarded once the signature is made, so a long validity lets no
+# one sign anything more; a short one would turn every signature "expired" for the validators
+# that check certificates at the present time (pyHanko without a timestamp, as on /verifier/).
+ONE_TIME_CERTIFICATE_BACKDATING = timedelta(minutes=5)
+
+
+def one_time_signer(
+    authority: SigningAuthority, *, name: str, function: str, organisation: str, when: datetime
+) -> signers.SimpleSigner:
+    """A signer whose certificate, issued now by `authority`, names the signatory: CN = name,
+    title = function, O = organisation, C = BE. Its key exists only in the returned object."""
+    valid_from = min(timezone.now(), when) - ONE_TIME_CERTIFICATE_BACKDATING
+    key, certificate = issue_signing_certificate(
+        authority.key,
+        authority.certificate,
+        name,
+        organisation=organisation,
+        title=function,
+        valid_from=valid_from,
+        valid_until=authority.certificate.not_valid_after_utc,
+    )
+    return signers.SimpleSigner(
+        signing_cert=_asn1_certificate(certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+        # The CA travels in the signature, so that validators can build the chain to the root.
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_certificate(authority.certificate)]),
+    )
+
+
+def signatory_signer(*, name: str, function: str, organisation: str, when: datetime) -> signers.SimpleSigner:
+    """Who signs on a signatory's behalf: a one-time certificate in their name when the signing CA
+    is configured, the platform's seal otherwise."""
+    authority = load_signing_authority()
+    if authority is None:
+        return load_platform_signer()
+    return one_time_signer(authority, name=name, function=function, organisation=organisation, when=when)
+
+
+def field_signer_certificate(pdf_bytes: bytes, field_name: str) -> asn1_x509.Certificate:
+    """The certificate that signed the field `field_name` of a PDF this platform just signed."""
+    reader = PdfFileReader(BytesIO(pdf_bytes))
+    return next(sig.signer_cert for sig in reader.embedded_signatures if sig.field_name == field_name)
+
+
+def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
 def _looks_like_pkcs12(data: bytes) -> bool:
     """Whether the outer, unencrypted structure is a PKCS#12 PFX (no passphrase needed)."""
     try:
@@ -184,10 +309,13 @@ def sign_field(
     signer_name: str,
     function: str,
     reason: str,
+    organisation: str = "",
     location: str = "Bruxelles",
     when: datetime | None = None,
 ) -> bytes:
-    """Sign the empty field `field_name` on the signatory's behalf with the platform's key.
+    """Sign the empty field `field_name` on the signatory's behalf: with a one-time certificate in
+    their name (`signer_name`, `function`, `organisation`) when the signing CA is configured,
+    with the platform's seal otherwise (see `signatory_signer`).
 
     `when` (default: now) is the signing time written in the signature and shown on the
     stamp, in Brussels time; callers pass the moment they record for the signature event."""
@@ -215,9 +343,8 @@ def sign_field(
             font=_StampFontFactory(font, font_size=STAMP_FONT_SIZE), font_size=STAMP_FONT_SIZE
         ),
     )
-    pdf_signer = _PdfSignerAt(
-        meta, load_platform_signer(), signing_time=local, timestamper=_timestamper(), stamp_style=stamp
-    )
+    signer = signatory_signer(name=signer_name, function=function, organisation=organisation, when=when)
+    pdf_signer = _PdfSignerAt(meta, signer, signing_time=local, timestamper=_timestamper(), stamp_style=stamp)
     # Long names and functions wrap inside the field rather than shrinking the whole stamp.
     width = _field_width(writer, field_name) - STAMP_HORIZONTAL_MARGINS
     text = {

@@ -11,14 +11,18 @@ from django.conf import settings
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
-from .crypto import SigningConfigurationError, load_platform_signer
+from .crypto import SigningConfigurationError, load_platform_signer, load_signing_authority
 
 TSA_TIMEOUT_SECONDS = 5
 
 
 @dataclasses.dataclass
 class SigningKey(HealthCheck):
+    """The seal's key, and the signing CA's when one is configured (it issues each signatory's
+    one-time certificate): without it the signatures are made with the seal, which is said."""
+
     title: ClassVar[str] = "Clé de cachet (signatures)"
+    note: str = dataclasses.field(default="", repr=False, init=False)
 
     def run(self) -> None:
         try:
@@ -27,6 +31,14 @@ class SigningKey(HealthCheck):
             raise ServiceUnavailable(
                 "la clé de cachet est absente ou illisible : aucune convention ne peut être signée"
             ) from error
+        try:
+            authority = load_signing_authority()
+        except SigningConfigurationError as error:
+            raise ServiceUnavailable(
+                "la clé de l'autorité de signature est absente ou illisible : aucune convention ne peut être signée"
+            ) from error
+        if authority is None:
+            self.note = "sans autorité de signature : les signatures portent le certificat du cachet"
 
 
 @dataclasses.dataclass

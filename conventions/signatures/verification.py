@@ -79,6 +79,8 @@ class SignatureReport:
     docmdp_level: int | None  # the certification's P value (1, 2 or 3)
     docmdp_ok: bool
     summary: str
+    # The certificate's subject as a reader names it: "Faouzia HARICHE, Échevine…, Ville de Bruxelles".
+    signer_subject: str = ""
 
     @property
     def coverage_label(self) -> str:
@@ -361,6 +363,7 @@ def _validate(embedded: EmbeddedPdfSignature) -> SignatureReport:
         field_name=embedded.field_name,
         kind=kind,
         signer_common_name=_common_name(status.signing_cert),
+        signer_subject=_subject(status.signing_cert),
         signer_name=str(embedded.sig_object.get("/Name", "")),
         signing_time=signing_time,
         intact=status.intact,
@@ -391,6 +394,16 @@ def _summary(signature: SignatureReport) -> str:
 def _common_name(certificate: x509.Certificate) -> str:
     try:
         return certificate.subject.native.get("common_name", "") or certificate.subject.human_friendly
+    except Exception:  # an odd subject must not stop the report
+        return ""
+
+
+def _subject(certificate: x509.Certificate) -> str:
+    """The certificate's name, function (title) and organisation, comma-separated."""
+    try:
+        subject = certificate.subject.native
+        parts = [subject.get(key) for key in ("common_name", "title", "organization_name")]
+        return ", ".join(part for part in parts if isinstance(part, str) and part)
     except Exception:  # an odd subject must not stop the report
         return ""
 

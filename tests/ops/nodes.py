@@ -177,6 +177,7 @@ def node_environment(platform_signing_key, mails: Path) -> dict:
         EMAIL_URL=f"filemail:///{mails}",
         SIGNING_P12_PATH=platform_signing_key["p12"],
         SIGNING_P12_PASSPHRASE=settings.SIGNING_P12_PASSPHRASE,
+        SIGNING_CA_P12_PATH=platform_signing_key["ca_p12"],
         SIGNING_TRUST_ROOTS=platform_signing_key["ca_pem"],
         SITE_URL="https://pilotis.example",
         LOG_REQUESTS="False",

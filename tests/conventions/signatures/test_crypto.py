@@ -59,14 +59,26 @@ REFERENCE = "CPEONS-2026-0001"
 def generate_platform_keys(directory: Path) -> SimpleNamespace:
     output = directory / "pilotis-sealing.p12"
     call_command("create_signing_certificate", output=str(output), passphrase=PASSPHRASE, stdout=StringIO())
-    return SimpleNamespace(p12=str(output), ca_pem=str(directory / "pilotis-ca.pem"))
+    return SimpleNamespace(
+        p12=str(output), ca_p12=str(directory / "pilotis-ca.p12"), ca_pem=str(directory / "pilotis-ca.pem")
+    )
+
+
+def platform_key_settings(keys: SimpleNamespace) -> dict:
+    """The settings that make `keys` the platform's: the seal, the signing CA, the trust root."""
+    return {
+        "SIGNING_P12_PATH": keys.p12,
+        "SIGNING_P12_PASSPHRASE": PASSPHRASE,
+        "SIGNING_CA_P12_PATH": keys.ca_p12,
+        "SIGNING_CA_P12_PASSPHRASE": "",
+        "SIGNING_TRUST_ROOTS": [keys.ca_pem],
+        "SIGNING_TSA_URL": "",
+    }
 
 
 def use_platform_keys(settings, keys: SimpleNamespace) -> None:
-    settings.SIGNING_P12_PATH = keys.p12
-    settings.SIGNING_P12_PASSPHRASE = PASSPHRASE
-    settings.SIGNING_TRUST_ROOTS = [keys.ca_pem]
-    settings.SIGNING_TSA_URL = ""
+    for name, value in platform_key_settings(keys).items():
+        setattr(settings, name, value)
 
 
 def convention_pdf(text: str = "Montant : 1000 euros.") -> bytes:
@@ -135,9 +147,7 @@ def original():
 @pytest.fixture(scope="module")
 def prepared(platform_keys, original):
     # A module-scoped fixture cannot use `settings`: the keys are given here.
-    with override_settings(
-        SIGNING_P12_PATH=platform_keys.p12, SIGNING_P12_PASSPHRASE=PASSPHRASE, SIGNING_TSA_URL=""
-    ):
+    with override_settings(**platform_key_settings(platform_keys)):
         return prepare_for_signing(original, fields=FIELDS)
 
 
@@ -188,7 +198,8 @@ def test_two_signatories_sign_in_turn(prepared):
     assert [s.coverage for s in report.signatures][-1] == "ENTIRE_FILE"
     echevine = report.signatures[1]
     assert echevine.signer_name == "Faouzia HARICHE"
-    assert echevine.signer_common_name == "Pilotis – cachet de la plateforme"
+    # Her own one-time certificate, issued by the platform's CA (test_one_time_certificates).
+    assert echevine.signer_common_name == "Faouzia HARICHE"
     assert echevine.signing_time == when
 
     signature_dict = PdfFileReader(BytesIO(second)).embedded_signatures[1].sig_object
@@ -316,6 +327,9 @@ def test_wrong_passphrase_fails_loudly_and_in_the_system_check(settings, tmp_pat
     call_command("create_signing_certificate", output=str(path), passphrase="la bonne", stdout=StringIO())
     settings.SIGNING_P12_PATH = str(path)
     settings.SIGNING_P12_PASSPHRASE = "la mauvaise"
+    # The CA's key beside it, with its passphrase of its own: only the seal's is wrong here.
+    settings.SIGNING_CA_P12_PATH = str(tmp_path / "pilotis-ca.p12")
+    settings.SIGNING_CA_P12_PASSPHRASE = "la bonne"
     with pytest.raises(SigningConfigurationError, match="SIGNING_P12_PASSPHRASE ne déverrouille pas"):
         load_platform_signer()
     [error] = checks.signing_configuration(None)

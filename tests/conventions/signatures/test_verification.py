@@ -30,10 +30,10 @@ from conventions.views import verification as verification_views
 from tests.conventions.signatures.test_crypto import (
     FIELDS,
     FPO_FIELD,
-    PASSPHRASE,
     PO_FIELD,
     convention_pdf,
     generate_platform_keys,
+    platform_key_settings,
     sign_as_administrator,
     sign_as_echevine,
     use_platform_keys,
@@ -55,19 +55,19 @@ def signing_settings(settings, keys):
 
 @pytest.fixture(scope="module")
 def prepared(keys):
-    with override_settings(SIGNING_P12_PATH=keys.p12, SIGNING_P12_PASSPHRASE=PASSPHRASE, SIGNING_TSA_URL=""):
+    with override_settings(**platform_key_settings(keys)):
         return prepare_for_signing(convention_pdf(), fields=FIELDS)
 
 
 @pytest.fixture(scope="module")
 def signed_by_po(keys, prepared):
-    with override_settings(SIGNING_P12_PATH=keys.p12, SIGNING_P12_PASSPHRASE=PASSPHRASE, SIGNING_TSA_URL=""):
+    with override_settings(**platform_key_settings(keys)):
         return sign_as_echevine(prepared)
 
 
 @pytest.fixture(scope="module")
 def fully_signed(keys, signed_by_po):
-    with override_settings(SIGNING_P12_PATH=keys.p12, SIGNING_P12_PASSPHRASE=PASSPHRASE, SIGNING_TSA_URL=""):
+    with override_settings(**platform_key_settings(keys)):
         return sign_as_administrator(signed_by_po)
 
 

@@ -13,7 +13,7 @@ CODES = ("cpeons-annexe-1", "strategie-numerique-fwb", "projet-academique-clermo
 TOP_KEYS = {"code", "title", "version", "version_label", "source", "federation", "country", "nodes"}
 NODE_KEYS = {"kind", "label", "title", "text", "children"}
 KINDS = {"section", "axis", "objective", "priority_action", "action", "lever", "criterion", "item"}
-EXTRA_KEYS = {"timeline", "actors", "budget", "indicators", "calendar", "other"}
+EXTRA_KEYS = {"timeline", "actors", "budget", "indicators", "calendar", "other", "after"}
 TIMELINE_KEYS = {"preparation", "montee_en_puissance", "rythme_de_croisiere"}
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>")
 
@@ -54,12 +54,17 @@ def test_the_four_frameworks_are_there():
     assert set(CODES) <= {p.stem for p in FRAMEWORKS.glob("*.json")}
 
 
+VERSIONS = {"cpeons-annexe-1": 2}
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_shape(code):
     data = load(code)
     assert set(data) == TOP_KEYS
     assert data["code"] == code
-    assert data["version"] == 1
+    # cpeons-annexe-1 is at version 2: version 1 hid objectives 5 and 6's closing paragraph
+    # and dropped the numbers of its sections and of thematic objective 1 i)'s items (issue 11).
+    assert data["version"] == VERSIONS.get(code, 1)
     assert data["title"] and len(data["title"]) <= 200
     assert data["source"] and len(data["source"]) <= 300
     assert data["version_label"] and len(data["version_label"]) <= 60
@@ -117,8 +122,8 @@ def test_cpeons_annex_sections_objectives_and_action_counts():
     data = load("cpeons-annexe-1")
     sections = data["nodes"]
     assert [(s["kind"], s["label"], s["title"]) for s in sections] == [
-        ("section", "2", "Objectifs transversaux"),
-        ("section", "3", "Objectifs thématiques"),
+        ("section", "2.", "Objectifs transversaux"),
+        ("section", "3.", "Objectifs thématiques"),
     ]
     expected = {
         "Objectifs transversaux": ("Objectif transversal", [16, 8, 7, 5, 8, 2, 7, 8]),
@@ -162,12 +167,18 @@ def test_cpeons_annex_text_is_the_source_text():
     assert "de renforcement de la fonctionnalité, de la sécurité au profit des élèves" in d4["text"]
     # the numbered sub-items of thematic objective 1 i)
     i1 = thematic["children"][0]["children"][8]
-    assert i1["label"] == "i)" and [line[:3] for line in i1["text"].splitlines()[-4:]] == [
-        "1. ",
-        "2. ",
-        "3. ",
-        "4. ",
+    # as the seed numbers them: « 1 accompagner … »
+    assert i1["label"] == "i)" and [line[:4] for line in i1["text"].splitlines()[-4:]] == [
+        "- 1 ",
+        "- 2 ",
+        "- 3 ",
+        "- 4 ",
     ]
+    # the paragraph that closes objectives 5 and 6, after their actions
+    for objective in data["nodes"][0]["children"][4:6]:
+        assert objective["extra"]["after"].startswith(
+            "L'organe de représentation et de coordination veillera à ce que l'offre de formation"
+        )
     assert thematic["children"][1]["children"][-1]["text"].startswith(
         "Participer avec les enseignants à l'élaboration et la mise en œuvre de stratégies et projets numériques"
     )

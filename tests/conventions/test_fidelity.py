@@ -19,10 +19,13 @@ from django.test import Client
 from pypdf import PdfReader
 
 from accounts.demo import load_demo
+from accounts.models import Role
 from conventions.demo import load_conventions_demo
+from conventions.loading import load_reference_data
 from conventions.models import Convention, State
 from conventions.rendering import signed_on
 from conventions.signatures import rounds
+from tests.accounts.factories import FederationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +255,59 @@ def test_the_comparison_names_the_paragraph_that_differs():
     rendered = normalise("Article 1 – Objet La mission prend cours le ..... Fin.")
     (problem,) = differences(seed, rendered)
     assert problem.startswith("paragraphe 2 : « La mission prend cours le 01/09/2024. »")
+
+
+# --- the frameworks' pages ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def reference_data(side_a):
+    FederationFactory(code="CPEONS", name="CPEONS")
+    FederationFactory(code="CECP", name="CECP")
+    load_reference_data()
+    return side_a.users[Role.FPO_ADVISER]
+
+
+def _phases(page, label):
+    """The phases the page gives a priority action, as (label shown, text)."""
+    soup = BeautifulSoup(page.content.decode(), "html.parser")
+    action = next(
+        d for d in soup.select("details details") if d.summary.get_text(" ", strip=True).startswith(label)
+    )
+    return [
+        (dt.get_text(strip=True), dd.get_text(strip=True))
+        for dt, dd in zip(action.select("dt"), action.select("dd"), strict=True)
+    ]
+
+
+def test_the_digital_strategy_shows_each_phase_under_the_seeds_own_label(client, reference_data):
+    client.force_login(reference_data)
+    page = client.get("/referentiels/strategie-numerique-fwb/v2/")
+    assert page.status_code == 200
+    # the seed: « Préparation à partir de 2018 », then « Adoption dans le courant de l'année 2019 »
+    assert _phases(page, "AP 3.2") == [
+        ("Préparation", "à partir de 2018"),
+        ("Étape", "Adoption dans le courant de l'année 2019"),
+    ]
+    assert _phases(page, "AP 1.3") == [
+        ("Préparation", "à partir de 2018"),
+        ("Montée en puissance", "à partir de 2019"),
+        ("Rythme de croisière", "à partir de 2021"),
+    ]
+    soup = BeautifulSoup(page.content.decode(), "html.parser")
+    for dt in soup.select("dt"):
+        assert dt.get_text(strip=True) != "Étape" or "visually-hidden" in dt["class"]
+
+
+def test_the_academie_shows_the_introduction_its_criteria_share(client, reference_data):
+    client.force_login(reference_data)
+    page = client.get("/referentiels/projet-academique-clermont/v2/")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.content.decode(), "html.parser")
+    intros = soup.select(".fw-criteria-intro")
+    assert len(intros) == 11
+    assert intros[0].get_text(" ", strip=True) == (
+        "Critères d'évaluation Évolutions quantitatives et/ou qualitatives portant sur :"
+    )
+    # before the objective's first criterion
+    assert "Critère" in intros[0].find_next_sibling("li").get_text()

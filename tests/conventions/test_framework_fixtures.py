@@ -13,8 +13,9 @@ CODES = ("cpeons-annexe-1", "strategie-numerique-fwb", "projet-academique-clermo
 TOP_KEYS = {"code", "title", "version", "version_label", "source", "federation", "country", "nodes"}
 NODE_KEYS = {"kind", "label", "title", "text", "children"}
 KINDS = {"section", "axis", "objective", "priority_action", "action", "lever", "criterion", "item"}
-EXTRA_KEYS = {"timeline", "actors", "budget", "indicators", "calendar", "other", "after"}
-TIMELINE_KEYS = {"preparation", "montee_en_puissance", "rythme_de_croisiere"}
+EXTRA_KEYS = {"timeline", "actors", "budget", "indicators", "calendar", "after", "criteria_intro"}
+# "jalon": a phase the seed gives without a label (« Adoption dans le courant de l'année 2019 »)
+TIMELINE_KEYS = {"preparation", "montee_en_puissance", "rythme_de_croisiere", "jalon"}
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>")
 
 
@@ -54,7 +55,8 @@ def test_the_four_frameworks_are_there():
     assert set(CODES) <= {p.stem for p in FRAMEWORKS.glob("*.json")}
 
 
-VERSIONS = {"cpeons-annexe-1": 2}
+# Version 2 of these: version 1 hid or mislabelled some of their seed's text (issue 11).
+VERSIONS = {"cpeons-annexe-1": 2, "strategie-numerique-fwb": 2, "projet-academique-clermont": 2}
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -222,8 +224,21 @@ def test_digital_strategy_timelines_actors_and_budgets():
     aps = {ap["label"]: ap for axis in load("strategie-numerique-fwb")["nodes"] for ap in axis["children"]}
     assert aps["AP 1.1"]["extra"]["timeline"] == {
         "preparation": "2018-2019",
-        "montee_en_puissance": "Mise en œuvre à partir de 2020",
+        "jalon": "Mise en œuvre à partir de 2020",
         "rythme_de_croisiere": "à partir de 2027",
+    }
+    # A phase the seed states without « Préparation », « Montée en puissance » or « Rythme de
+    # croisière » is shown without a label, never under one the seed does not give.
+    unlabelled = {label: ap["extra"]["timeline"].get("jalon") for label, ap in aps.items()}
+    assert {label: text for label, text in unlabelled.items() if text} == {
+        "AP 1.1": "Mise en œuvre à partir de 2020",
+        "AP 1.4": "En cours depuis 2017",
+        "AP 2.1": "A partir de septembre 2019",
+        "AP 2.2": "À partir de la rentrée 2020",
+        "AP 3.2": "Adoption dans le courant de l'année 2019",
+        "AP 3.4": "A partir de 2018",
+        "AP 4.2": "Mise à disposition de la solution pour les enseignants en juillet 2021",
+        "AP 4.6": "Déploiement phasé à partir de 2019",
     }
     assert aps["AP 3.3"]["extra"]["timeline"] == {
         "preparation": "à partir de 2019",
@@ -293,6 +308,11 @@ def test_academie_axes_objectives_levers_and_criteria():
             counts = tuple(kinds.count(k) for k in ("item", "lever", "criterion"))
             assert counts == ACADEMIE_COUNTS[objective["label"]], objective["label"]
             assert counts[1] >= 1 and counts[2] >= 1
+            # the criteria's shared introduction, as the seed gives it under « Critères d'évaluation »
+            assert (
+                objective["extra"]["criteria_intro"]
+                == "Évolutions quantitatives et/ou qualitatives portant sur :"
+            )
     assert objectives[0]["title"] == (
         "Porter une attention particulière aux attendus de chaque cycle et garantir l'acquisition du socle "
         "commun de connaissances, de compétences et de culture"

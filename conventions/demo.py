@@ -64,22 +64,18 @@ COMMENTS = {
     "cancel": "L'école a fusionné avec une autre implantation : convention sans objet.",
     "give_notice": "Le pouvoir organisateur confie l'accompagnement à une autre cellule de soutien.",
 }
-# The seed convention's people, as the documents name them.
+# The seed conventions' people, as the documents name them, in the order of each template's
+# signatories: the CPEONS convention names the alderwoman then the town clerk; the CECP's
+# « représenté par … en sa qualité de Secrétaire communal et … en sa qualité de
+# Bourgmestre/Echevin-délégué » the clerk first. A function None keeps the template's.
+HARICHE = ("Madame", "Faouzia HARICHE", "f.hariche@pilotis.example")
+SYMOENS = ("Monsieur", "Luc SYMOENS", "l.symoens@pilotis.example")
 SEED_SIGNATORIES = {
-    "Ville de Bruxelles": [
-        (
-            "Madame",
-            "Faouzia HARICHE",
-            "Échevine en charge de l'Instruction Publique, de la Jeunesse et des Ressources Humaines",
-            "f.hariche@pilotis.example",
-        ),
-        (
-            "Monsieur",
-            "Luc SYMOENS",
-            "Secrétaire communal de la Ville de Bruxelles",
-            "l.symoens@pilotis.example",
-        ),
+    ("cpeons-po", "Ville de Bruxelles"): [
+        (*HARICHE, "Échevine en charge de l'Instruction Publique, de la Jeunesse et des Ressources Humaines"),
+        (*SYMOENS, "Secrétaire communal de la Ville de Bruxelles"),
     ],
+    ("cecp-ecole", "Ville de Bruxelles"): [(*SYMOENS, None), (*HARICHE, None)],
 }
 FEDERATION_SIGNATORIES = {"cpeons": ("Monsieur", "Roberto GALLUCCIO"), "cecp": ("Madame", "Fanny CONSTANT")}
 
@@ -163,11 +159,12 @@ def fill_po_part(convention, *, referent: User, start: date, signatories: list[d
 
 def _fill(convention, referent: User, start: date):
     po = convention.organising_authority
-    seeds = SEED_SIGNATORIES.get(po.name, [])
+    seeds = SEED_SIGNATORIES.get((convention.template.code, po.name), [])
     rows = []
     for index, signatory in enumerate(s for s in convention.signatories.all() if s.party != Party.FPO):
         if index < len(seeds) and signatory.party == Party.PO:
-            civility, name, function, email = seeds[index]
+            civility, name, email, function = seeds[index]
+            function = function or signatory.function
         elif signatory.party == Party.SCHOOL:
             school = convention.schools.first()
             direction = User.objects.filter(

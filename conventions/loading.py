@@ -137,6 +137,8 @@ def load_template(path: Path) -> ConventionTemplate:
         "closing": data.get("closing", ""),
         "annex_title": data.get("annex_title", ""),
         "annex_framework": annex,
+        "article_heading": data.get("article_heading", ConventionTemplate.ArticleHeading.NUMBER_FIRST),
+        "signature_blocks": data.get("signature_blocks", []),
         "amendment_grounds": data.get("amendment_grounds", []),
         "termination_notice_days": data.get("termination_notice_days"),
         "duration_years": data.get("duration_years"),

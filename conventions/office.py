@@ -67,10 +67,14 @@ def _blocks(doc: DocumentContext) -> list:
         blocks.append(Paragraph([Run(f"Motif de l'avenant : {convention.amendment_ground}")], style="small"))
     blocks += _html(doc.parties) + _html(doc.preamble)
     for article in doc.articles:
+        if doc.titles_first:  # the heading, then « Article 1er » (CECP)
+            titles = [Heading(article.title, level=1)] if article.title else []
+            blocks += [*titles, Heading(f"Article {article.number}", level=2), *_html(article.body)]
+            continue
         title = f"Article {article.number}" + (f" – {article.title}" if article.title else "")
         blocks += [Heading(title, level=1), *_html(article.body)]
     blocks += _html(doc.closing)
-    blocks += _signatures(doc)
+    blocks += _laid_out_signatures(doc) if doc.signature_blocks else _signatures(doc)
     if doc.annex_before or doc.annex_nodes or doc.annex_after:
         blocks.append(Heading(template.annex_title or "Annexe", level=1, new_page=True))
         for section in doc.annex_before:
@@ -103,6 +107,21 @@ def _signatures(doc: DocumentContext) -> list:
     return blocks
 
 
+def _laid_out_signatures(doc: DocumentContext) -> list:
+    """The template's own signature blocks, as document.html lays them out."""
+    blocks = []
+    for block in doc.signature_blocks:
+        if block.caption:
+            blocks.append(Heading(block.caption, level=2))
+        for signatory, label in block.entries:
+            if label:
+                runs = [Run(label), Run("\n"), Run(signatory.display_name, bold=True)]
+            else:
+                runs = [Run(signatory.display_name, bold=True), Run("\n"), Run(signatory.function)]
+            blocks += [Paragraph(runs, align="left"), Blank(height_mm=22)]
+    return blocks
+
+
 def _framework(nodes) -> list:
     """A framework tree as framework_nodes.html shows it: groups as headings, their lettered
     items as a list whose items carry their label."""
@@ -118,6 +137,8 @@ def _framework(nodes) -> list:
             blocks += _framework(item.children)
         else:
             blocks.append(ListBlock(items=[_item(child) for child in item.children], marker="none"))
+        if node.extra.get("after"):
+            blocks.append(Paragraph([Run(node.extra["after"])]))
     return blocks
 
 

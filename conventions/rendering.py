@@ -9,6 +9,7 @@ from html import unescape
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -16,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from core.pdf import html_to_pdf, html_to_pdf_with_boxes
 
-from .models import PLACEHOLDER_PATTERN, Convention, Party
+from .models import PLACEHOLDER_PATTERN, Convention, ConventionDocument, ConventionTemplate, Party
 
 PRINT_STYLESHEET = "conventions/print.css"
 # The boxes the document draws for signatures carry this attribute; the signature fields go over them.
@@ -49,9 +50,25 @@ def _join_people(people) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
 
 
-def placeholder_values(convention: Convention) -> dict[str, str | SafeString]:
+def signed_on(convention: Convention):
+    """The date the text carries once frozen (« Fait à …, le … »): the day it was frozen,
+    which the signatures then cover; None while it can still change."""
+    if not convention.is_frozen:
+        return None
+    frozen = (
+        convention.documents.filter(kind=ConventionDocument.Kind.FROZEN)
+        .order_by("-revision")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    # While the text is being frozen, its document is not stored yet: today.
+    return timezone.localdate(frozen) if frozen else timezone.localdate()
+
+
+def placeholder_values(convention: Convention, *, dated: bool = True) -> dict[str, str | SafeString]:
     """The value of each placeholder for `convention`; plain text (escaped on insertion),
-    except the lists, which are built here from escaped items."""
+    except the lists, which are built here from escaped items. Not `dated`: « le ….. » for
+    the date of signature, which freezing fills in (not a change of the text)."""
     po = convention.organising_authority
     federation = convention.federation
     schools = list(convention.schools.all())
@@ -60,7 +77,16 @@ def placeholder_values(convention: Convention) -> dict[str, str | SafeString]:
     signatories = list(convention.signatories.all())
     by_party = {party: [s for s in signatories if s.party == party] for party in Party.values}
     contacts = list(convention.contacts.all())
+    people = {
+        f"{prefix}_{kind}_{number}": (getattr(person, attribute) if person else MISSING)
+        for prefix, party in (("po", Party.PO), ("fpo", Party.FPO))
+        for number, person in enumerate([*by_party[party][:2], None, None][:2], start=1)
+        for kind, attribute in (("signatory", "display_name"), ("function", "function"))
+    }
     return {
+        **people,
+        "signature_place": po.city or MISSING,
+        "signature_date": _date(signed_on(convention)) if dated else MISSING,
         "federation_name": federation.name,
         "federation_address": federation.address or MISSING,
         "po_name": po.name,
@@ -133,12 +159,39 @@ class DocumentContext:
     annex_nodes: list = field(default_factory=list)
     signatories: list = field(default_factory=list)
     schools: list = field(default_factory=list)
+    # The template's own layout of the signatures (see `signature_blocks`); empty: by party.
+    signature_blocks: list = field(default_factory=list)
+    titles_first: bool = False
 
 
-def document_context(convention: Convention) -> DocumentContext:
+@dataclass
+class SignatureBlock:
+    caption: str
+    # (signatory, the line written above the name or "")
+    entries: list
+
+
+def signature_blocks(template, signatories) -> list[SignatureBlock]:
+    """The template's signature blocks, each holding the convention's signatories at the
+    positions it names (a position no signatory holds is skipped)."""
+    by_position = {s.position: s for s in signatories}
+    blocks = []
+    for block in template.signature_blocks or []:
+        entries = [
+            (by_position[entry["slot"]], entry.get("label", ""))
+            for entry in block.get("signatories", [])
+            if entry.get("slot") in by_position
+        ]
+        if entries:
+            blocks.append(SignatureBlock(caption=block.get("caption", ""), entries=entries))
+    return blocks
+
+
+def document_context(convention: Convention, *, dated: bool = True) -> DocumentContext:
     template = convention.template
-    values = placeholder_values(convention)
+    values = placeholder_values(convention, dated=dated)
     sections = list(template.annex_sections.all())
+    signatories = list(convention.signatories.all())
     return DocumentContext(
         convention=convention,
         parties=render_markdown(template.parties, values),
@@ -159,8 +212,10 @@ def document_context(convention: Convention) -> DocumentContext:
             if s.placement == "after"
         ],
         annex_nodes=framework_tree(template.annex_framework) if template.annex_framework_id else [],
-        signatories=list(convention.signatories.all()),
+        signatories=signatories,
         schools=list(convention.schools.all()),
+        signature_blocks=signature_blocks(template, signatories),
+        titles_first=template.article_heading == ConventionTemplate.ArticleHeading.TITLE_FIRST,
     )
 
 
@@ -182,8 +237,9 @@ def framework_tree(version) -> list[TreeNode]:
 
 
 def plain_text(convention: Convention) -> str:
-    """The convention's text as plain lines, for the diff between versions."""
-    context = document_context(convention)
+    """The convention's text as plain lines, for the diff between versions: the date that
+    freezing writes in « Fait à …, le … » makes no new version."""
+    context = document_context(convention, dated=False)
     lines = [_text(context.parties), _text(context.preamble)]
     for article in context.articles:
         lines.append(f"Article {article.number} – {article.title}")

@@ -37,6 +37,14 @@ PLACEHOLDERS = {
     "po_contacts": "personnes de contact du pouvoir organisateur",
     "reference": "référence de la convention",
     "notice_days": "délai de préavis (jours)",
+    "po_signatory_1": "premier signataire du pouvoir organisateur (civilité, nom)",
+    "po_function_1": "fonction du premier signataire du pouvoir organisateur",
+    "po_signatory_2": "second signataire du pouvoir organisateur (civilité, nom)",
+    "po_function_2": "fonction du second signataire du pouvoir organisateur",
+    "fpo_signatory_1": "signataire de la fédération (civilité, nom)",
+    "fpo_function_1": "fonction du signataire de la fédération",
+    "signature_place": "lieu de la signature (la localité du pouvoir organisateur)",
+    "signature_date": "date du texte signé (le jour où il a été figé)",
 }
 PLACEHOLDER_PATTERN = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
@@ -103,6 +111,22 @@ class ConventionTemplate(models.Model):
         related_name="templates",
         verbose_name="référentiel annexé",
     )
+
+    class ArticleHeading(models.TextChoices):
+        NUMBER_FIRST = "number_first", "« Article 1 – Objet »"
+        TITLE_FIRST = "title_first", "l'intitulé, puis « Article 1er »"
+
+    article_heading = models.CharField(
+        "titre des articles",
+        max_length=20,
+        choices=ArticleHeading.choices,
+        default=ArticleHeading.NUMBER_FIRST,
+    )
+    # How the document lays out its signatures, as the paper model does: blocks in order, each
+    # with its caption ("Pour le Pouvoir Organisateur") and the template's signatories it holds
+    # (their position among the template's signatories, and the line written above the name,
+    # e.g. "La Secrétaire générale"). Empty: one block per party, the default layout.
+    signature_blocks = models.JSONField("disposition des signatures", default=list, blank=True)
     amendment_grounds = models.JSONField("motifs d'avenant", default=list, blank=True)
     termination_notice_days = models.PositiveSmallIntegerField(
         "délai de réponse à une résiliation (jours)", null=True, blank=True

@@ -1,6 +1,6 @@
 """The convention in Word and OpenDocument: the same text as the preview and the PDF, in the
-same order, with its articles as headings, the annex's lettered actions, the ETP table as a
-table and the signature block; « PROJET » on a draft, the reference, the version and the signed
+same order, with its articles as headings, the annex's lettered actions, the ETP list and the
+signature blocks; « PROJET » on a draft, the reference, the version and the signed
 PDF's SHA-256 on a frozen one; seen by the people who see the convention, and only by them."""
 
 import os
@@ -69,6 +69,14 @@ def paragraphs_of(convention) -> list[str]:
     return [text for text in found if text]
 
 
+def articles_of(doc) -> list[str]:
+    """The articles' headings: « Article 1 – Objet … » (CPEONS), or « Article 1er » under the
+    article's title (CECP)."""
+    if doc.titles_first:
+        return [f"Article {a.number}" for a in doc.articles]
+    return [f"Article {a.number} – {a.title}" for a in doc.articles]
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo's two conventions exported once (by the command) and what they must carry; the
@@ -81,11 +89,15 @@ def demo(django_db_setup, django_db_blocker):
             exported[reference] = {
                 "preview": preview_text(convention),
                 "paragraphs": paragraphs_of(convention),
-                "articles": [
-                    f"Article {a.number} – {a.title}" for a in document_context(convention).articles
-                ],
+                "articles": articles_of(document_context(convention)),
+                "captions": [block.caption for block in document_context(convention).signature_blocks],
+                "labels": {
+                    signatory.pk: label
+                    for block in document_context(convention).signature_blocks
+                    for signatory, label in block.entries
+                },
                 "sha256": latest_document(convention).sha256,
-                "signatories": [(s.display_name, s.function) for s in convention.signatories.all()],
+                "signatories": [(s.pk, s.display_name, s.function) for s in convention.signatories.all()],
                 "files": {fmt: convention_file(convention, fmt).content for fmt in FORMATS},
             }
         transaction.set_rollback(True)
@@ -102,15 +114,18 @@ def test_the_demo_conventions_carry_the_previews_text_in_its_order(demo, referen
     assert len(expected["paragraphs"]) > 40
     missing = [p for p in expected["paragraphs"] if p not in flat]
     assert not missing, missing[:3]
-    headings = [text for level, text in document.headings if level == 1]
+    headings = [text for level, text in document.headings]
     assert [h for h in headings if h.startswith("Article ")] == expected["articles"]
-    assert "Signatures des parties" in headings
-    for name, function in expected["signatories"]:
-        assert f"{name}\n{function}" in document.lines
+    # The seed's signature blocks: « SIGNATURES DES PARTIES » (CPEONS), the captions
+    # (« Pour le Pouvoir Organisateur », « Pour le CECP asbl, »), then each signatory.
+    assert expected["captions"] and all(caption in headings for caption in expected["captions"] if caption)
+    for pk, name, function in expected["signatories"]:
+        label = expected["labels"].get(pk, "")
+        assert (f"{label}\n{name}" if label else f"{name}\n{function}") in document.lines
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_the_cpeons_annex_keeps_its_objectives_lettered_actions_and_etp_table(demo, fmt):
+def test_the_cpeons_annex_keeps_its_objectives_lettered_actions_and_etp_list(demo, fmt):
     document = read(demo["CPEONS-2026-0001"]["files"][fmt], fmt)
     objectives = [
         text for level, text in document.headings if re.match(r"Objectif (transversal|thématique) \d", text)
@@ -120,9 +135,9 @@ def test_the_cpeons_annex_keeps_its_objectives_lettered_actions_and_etp_table(de
     parts = re.split(r"Objectif (?:transversal|thématique) \d+", text)[1:]
     counts = [len(re.findall(r"(?m)^[a-z]\) ", part)) for part in parts]
     assert counts == [16, 8, 7, 5, 8, 2, 7, 8, 9, 14, 11, 7]
-    etp = next(table for table in document.tables if table[0] == ["Membres du personnel", "ETP"])
-    assert etp[-1] == ["TOTAL", "63,2"]
-    assert ["Chargés de missions « article 5 »", "16"] in etp
+    # The staff committed, listed as the seed lists them, and the total.
+    assert "16 ETP chargés de missions « article 5 » ;" in document.lines
+    assert "TOTAL : 63,2 ETP." in document.lines
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -238,5 +253,6 @@ def test_libreoffice_converts_both_files_to_a_pdf_with_every_article(demo, refer
         flat = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
         for title in demo[reference]["articles"]:
             assert title in flat, (fmt, title)
-        assert "Signatures des parties" in flat
+        for caption in demo[reference]["captions"]:
+            assert caption in flat, (fmt, caption)
         assert reference in flat and demo[reference]["sha256"] in flat.replace(" ", "")

@@ -232,7 +232,7 @@ def test_framework_and_template_pages(client, side_a):
     client.force_login(side_a.users[Role.FPO_ADVISER])
     page = text_of(client.get("/referentiels/"))
     assert "Stratégie" in page or "stratégie" in page
-    detail = client.get("/referentiels/cpeons-annexe-1/v1/", {"q": "intervision"})
+    detail = client.get("/referentiels/cpeons-annexe-1/v2/", {"q": "intervision"})
     assert "résultat" in text_of(detail) and "Objectif transversal 1" in text_of(detail)
     public = text_of(client.get("/modeles/cooperation-centre-ecole/v2/"))
     assert "Signataires requis" in public

@@ -118,7 +118,8 @@ def test_the_demo_conventions_print_what_the_seed_documents_carry(tmp_path, sett
     assert "104" in flat and "École primaire Adolphe Max" in flat
     for step in ("Mobiliser", "état des lieux", "stratégies", "contrat d'objectifs", "suivi"):
         assert step.lower() in flat.lower()
-    assert re.search(r"Article 7 – .*?30 jours", flat)
+    # The CECP's articles: their title, then « Article 7 » (the seed's layout).
+    assert re.search(r"Fin de la convention Article 7 .*?30 jours", flat)
 
 
 def test_the_list_of_schools_is_a_list_never_markup_shown_as_text(side_a):

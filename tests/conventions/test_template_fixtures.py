@@ -32,6 +32,16 @@ ALLOWED_PLACEHOLDERS = {
     "po_contacts",
     "reference",
     "notice_days",
+    # each signatory by their place, for a text that names them apart (CECP: « représenté par
+    # … en sa qualité de … et … en sa qualité de … »), and « Fait à …, le … » once frozen
+    "po_signatory_1",
+    "po_function_1",
+    "po_signatory_2",
+    "po_function_2",
+    "fpo_signatory_1",
+    "fpo_function_1",
+    "signature_place",
+    "signature_date",
 }
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 STRICT_PLACEHOLDER = re.compile(r"\{\{ \w+ \}\}")
@@ -48,6 +58,8 @@ KEYS = {
     "preamble",
     "articles",
     "closing",
+    "article_heading",
+    "signature_blocks",
     "annex_title",
     "annex_sections_before",
     "annex_framework",
@@ -80,7 +92,8 @@ def strings(value):
 
 
 def article(template, number):
-    return next(a for a in template["articles"] if a["number"] == str(number))
+    # « Article 1er » (CECP) is article 1.
+    return next(a for a in template["articles"] if a["number"].removesuffix("er") == str(number))
 
 
 @pytest.fixture(params=CODES)
@@ -94,8 +107,14 @@ def template(request):
 def test_shape(template):
     assert set(template) == KEYS
     assert template["kind"] in {"po", "school", "centre_school"}
-    # The cooperation agreement is at version 2: version 1 had no placeholder for the centre.
-    assert template["version"] == (2 if template["code"] == "cooperation-centre-ecole" else 1)
+    # Every template is at version 2: the cooperation agreement's version 1 had no placeholder
+    # for the centre; the CPEONS and CECP ones gave their seeds' text less faithfully (issue 11).
+    assert template["version"] == 2
+    assert template["article_heading"] in {"number_first", "title_first"}
+    slots = range(len(template["signatories"]))
+    for block in template["signature_blocks"]:
+        assert set(block) == {"caption", "signatories"}
+        assert all(entry["slot"] in slots for entry in block["signatories"])
     assert template["title"] and template["parties"] and template["preamble"]
     for key in ("annex_sections_before", "annex_sections_after"):
         for section in template[key]:
@@ -109,7 +128,7 @@ def test_shape(template):
 
 def test_articles_numbered_in_order(template):
     articles = template["articles"]
-    assert [a["number"] for a in articles] == [str(n) for n in range(1, len(articles) + 1)]
+    assert [a["number"].removesuffix("er") for a in articles] == [str(n) for n in range(1, len(articles) + 1)]
     for a in articles:
         assert set(a) == {"number", "title", "body"} and a["title"].strip() and a["body"].strip()
         assert "**" not in a["title"] and not a["title"].startswith("#")
@@ -170,25 +189,31 @@ def test_cpeons_articles():
     assert "{{ start_date }}" in article(t, 5)["body"] and "6 ans" in article(t, 5)["body"]
     assert t["duration_years"] == 6
     assert "{{ po_signatories }}" in t["parties"] and "{{ po_name }}" in t["parties"]
-    assert t["closing"].startswith("Fait en deux exemplaires")
+    assert (
+        t["closing"]
+        == "### SIGNATURES DES PARTIES\n\nFait en deux exemplaires à Bruxelles, le {{ signature_date }}"
+    )
 
 
 def test_cpeons_annex():
     t = load("cpeons-po")
-    assert t["annex_title"].startswith("Annexe 1")
-    assert (t["annex_framework"], t["annex_framework_version"]) == ("cpeons-annexe-1", 1)
+    assert t["annex_title"].endswith("(Annexe 1 à la Convention)")
+    assert (t["annex_framework"], t["annex_framework_version"]) == ("cpeons-annexe-1", 2)
     before = {s["title"]: s["body"] for s in t["annex_sections_before"]}
-    assert list(before) == ["Définitions", "Missions (rappel)"]
+    assert list(before) == ["Définitions", "Engagements du CPEONS"]
+    assert before["Engagements du CPEONS"].startswith("#### 1. Missions (rappel)\n\n")
     assert before["Définitions"].count("\n- ") == 8  # 1° … 8°
-    assert "- 10° Favoriser la collaboration" in before["Missions (rappel)"]
-    assert "  - o) Exercer toute autre mission" in before["Missions (rappel)"]  # a) … o) nested under 1°
+    assert "- 10° Favoriser la collaboration" in before["Engagements du CPEONS"]
+    assert "  - o) Exercer toute autre mission" in before["Engagements du CPEONS"]  # a) … o) nested under 1°
     # the objectives live in the framework fixture, not here
     assert "Objectif transversal" not in json.dumps(t, ensure_ascii=False)
     (after,) = t["annex_sections_after"]
     assert after["title"] == "Moyens mis à disposition"
-    rows = [line for line in after["body"].splitlines() if line.startswith("|")]
-    assert "ETP" in rows[0] and re.fullmatch(r"\|[-: |]+\|", rows[1])
-    assert any("63,2" in row for row in rows)
+    # The staff the CPEONS commits, as the seed lists it (a list, not a table), and its total.
+    assert (
+        "- 41,2 ETP conseillers au soutien et à l'accompagnement (dont 2 ETP coordonnateurs" in after["body"]
+    )
+    assert after["body"].endswith("\n\nTOTAL : 63,2 ETP.")
 
 
 def test_cpeons_engagements():

@@ -68,10 +68,10 @@ ACCOUNTS = [
             ("/conventions/nouvelle/", "Nouvelles conventions"),
             ("/conventions/import/", "Créer des conventions depuis un fichier"),
             ("/referentiels/", "Référentiels"),
-            ("/referentiels/cpeons-annexe-1/v1/?q=intervision", "Objectif transversal 1"),
-            ("/referentiels/strategie-numerique-fwb/v1/", "AP 1.1"),
+            ("/referentiels/cpeons-annexe-1/v2/?q=intervision", "Objectif transversal 1"),
+            ("/referentiels/strategie-numerique-fwb/v2/", "AP 1.1"),
             ("/modeles/", "Modèles de convention"),
-            ("/modeles/cpeons-po/v1/", "Signataires requis"),
+            ("/modeles/cpeons-po/v2/", "Signataires requis"),
         ),
     ),
     Account(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conventions", "0010_framework_country"),
+        ("conventions", "0011_template_layout"),
     ]
 
     operations = [

@@ -84,6 +84,8 @@ def use_a_fresh_signing_key(directory: Path) -> None:
         stdout=StringIO(),
     )
     settings.SIGNING_P12_PATH = str(p12)
+    # Each signature is made with a one-time certificate in the signatory's name, as in production.
+    settings.SIGNING_CA_P12_PATH = str(directory / "pilotis-ca.p12")
     settings.SIGNING_TRUST_ROOTS = [str(directory / "pilotis-ca.pem")]
 
 

@@ -65,8 +65,15 @@ def _document(html: str) -> weasyprint.HTML:
     return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
 
 
-def html_to_pdf(html: str, *, stylesheet: str, pdf_a: bool = True) -> bytes:
-    return _document(html).write_pdf(**_options(stylesheet, pdf_a))
+def html_to_pdf(html: str, *, stylesheet: str, pdf_a: bool = True, attachments=()) -> bytes:
+    """`attachments`: (file name, bytes, description) of the files to embed in the PDF."""
+    options = _options(stylesheet, pdf_a)
+    if attachments:
+        options["attachments"] = [
+            weasyprint.Attachment(string=content, name=name, description=description)
+            for name, content, description in attachments
+        ]
+    return _document(html).write_pdf(**options)
 
 
 def html_to_pdf_with_boxes(html: str, *, stylesheet: str, attribute: str) -> tuple[bytes, list[dict]]:

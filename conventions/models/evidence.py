@@ -211,5 +211,10 @@ class ConventionEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        data = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(data.encode()).hexdigest()
+        return canonical_hash(self.canonical())
+
+
+def canonical_hash(canonical: dict) -> str:
+    """The hash of an event from what it covers (`ConventionEvent.canonical`)."""
+    data = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()

@@ -31,7 +31,7 @@ from ..signatures.crypto import (
     signing_ca_is_configured,
 )
 from ..signatures.eid import check_eid_upload
-from ..signatures.evidence import Kind, RequestMeta, record_event
+from ..signatures.evidence import Kind, RequestMeta, binding, record_event
 from ..signatures.rounds import current_round, current_step, latest_document, pending_signatories
 from ..signatures.verification import UploadRefused
 from ..workflow import TRANSITIONS
@@ -272,7 +272,8 @@ def sign(
             signer_name=signatory.full_name or signatory.display_name,
             function=signatory.function,
             organisation=organisation.name if organisation else "",
-            reason=f"Signature de la convention {convention.reference}",
+            # The chain's head, inside the signed bytes: see signatures/evidence.py.
+            reason=f"Signature de la convention {convention.reference} – {binding(convention)}",
             when=when,
         )
         certificate = field_signer_certificate(content, signatory.field_name)

@@ -2,6 +2,7 @@
 frozen text, the files a convention is downloaded as (PDF, Word, OpenDocument), and the evidence
 certificate."""
 
+import json
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -13,7 +14,9 @@ from core.pdf import html_to_pdf, sha256
 from ..models import Convention, ConventionDocument, ConventionEvent, ConventionSignatory, Signature
 from ..office import convention_document
 from ..rendering import PRINT_STYLESHEET, render_convention_pdf, render_frozen_convention_pdf
-from ..signatures.evidence import check_chain
+from ..signatures.crypto import signing_is_configured
+from ..signatures.evidence import CHAIN_ATTACHMENT, check_chain
+from ..signatures.sealing import seal_document
 
 
 def store_document(convention: Convention, *, kind: str, content: bytes) -> ConventionDocument:
@@ -82,18 +85,39 @@ def convention_file(convention: Convention, fmt: str) -> ConventionFile:
 
 
 def evidence_certificate_pdf(convention: Convention) -> bytes:
-    """The evidence certificate: signatories, events, hashes, and whether the chain holds.
-    Rendered when asked for, not stored."""
+    """The evidence certificate: signatories, events, hashes, and whether the chain holds, with
+    the chain itself attached (`chaine-de-preuve.json`, for `verify_pdf --preuve`), sealed by
+    the platform. Rendered when asked for, not stored."""
+    events = list(
+        ConventionEvent.objects.filter(convention=convention).select_related("signatory", "convention")
+    )
     context = {
         "convention": convention,
         "signatories": ConventionSignatory.objects.filter(convention=convention).order_by("step", "position"),
         "signatures": Signature.objects.filter(convention=convention)
         .select_related("signatory", "document", "prepared")
         .order_by("signed_at"),
-        "events": ConventionEvent.objects.filter(convention=convention).select_related("signatory"),
+        "events": events,
         "documents": convention.documents.defer("content").order_by("revision"),
         "problems": check_chain(convention),
         "now": timezone.now(),
     }
     html = render_to_string("conventions/pdf/evidence.html", context)
-    return html_to_pdf(html, stylesheet=PRINT_STYLESHEET, pdf_a=False)
+    chain = json.dumps(
+        {"convention": convention.reference, "events": [{**e.canonical(), "hash": e.hash} for e in events]},
+        ensure_ascii=False,
+        indent=1,
+    ).encode()
+    pdf = html_to_pdf(
+        html,
+        stylesheet=PRINT_STYLESHEET,
+        pdf_a=False,
+        attachments=[
+            (CHAIN_ATTACHMENT, chain, "Journal de preuve de la convention, événement par événement")
+        ],
+    )
+    if not signing_is_configured():
+        return pdf
+    return seal_document(
+        pdf, reason=f"Certificat de preuve de la convention {convention.reference} émis par Pilotis"
+    )

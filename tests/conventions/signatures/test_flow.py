@@ -1,10 +1,13 @@
 """Collecting the signatures of a convention: the links in order, the signing page, refusals,
 uploads with one's own certificate, the evidence chain."""
 
+import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -303,6 +306,107 @@ def test_the_evidence_chain_detects_an_altered_event(side_a):
         cursor.execute(f"UPDATE {table} SET ip = %s WHERE id = %s", ["198.51.100.7", event.pk])  # noqa: S608
     problems = evidence.check_chain(convention)
     assert problems == [f"Événement n° {event.sequence} : son contenu a été modifié."]
+
+
+def _rewrite_chain_from_the_first_sent_link(convention, detail: str):
+    """What someone with write access to the database could do: rewrite the event of the first
+    link sent, then recompute every hash after it, so that the chain is whole again."""
+    sent = convention.events.filter(kind=ConventionEvent.Kind.SENT).order_by("sequence").first()
+    table = ConventionEvent._meta.db_table
+    previous = convention.events.get(sequence=sent.sequence - 1).hash if sent.sequence > 1 else ""
+    for event in convention.events.filter(sequence__gte=sent.sequence).order_by("sequence"):
+        event.detail = detail if event.pk == sent.pk else event.detail
+        event.previous_hash = previous
+        event.hash = event.compute_hash()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET detail = %s, previous_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+                [event.detail, event.previous_hash, event.hash, event.pk],
+            )
+        previous = event.hash
+    return sent
+
+
+def test_a_chain_rewritten_in_the_database_with_recomputed_hashes_is_caught_by_the_signatures(client, side_a):
+    convention = send_for_signature(side_a)
+    sign_step(convention, 1, side_a.users[Role.SIGNATORY])
+    sign_step(convention, 2, side_a.users[Role.FPO_ADVISER])
+    first_signature = convention.events.filter(kind=ConventionEvent.Kind.SIGNED).order_by("sequence").first()
+    # Someone with write access to the database rewrites an event before the first signature
+    # (where the link was sent) and recomputes every hash after it: the chain is whole again.
+    sent = _rewrite_chain_from_the_first_sent_link(convention, "Lien envoyé à complice@ailleurs.example")
+
+    problems = evidence.check_chain(convention)
+
+    # Each event agrees with its own hash; the signatures, signed before, do not agree any more.
+    assert not any("son contenu a été modifié" in p or "lien avec" in p for p in problems)
+    signed_fields = [
+        s.signatory.field_name for s in Signature.objects.filter(convention=convention).order_by("signed_at")
+    ]
+    assert [p.split("« ")[1].split(" »")[0] for p in problems] == signed_fields
+    assert all("le journal ne le contient plus tel quel" in p for p in problems)
+    assert first_signature.sequence > sent.sequence
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    text = " ".join(
+        pdf_text(client.get(reverse("convention_evidence", args=[convention.reference])).content).split()
+    )
+    assert "Chaîne intacte" not in text and "le journal ne le contient plus tel quel" in text
+
+
+def test_each_platform_signature_states_the_chain_head_it_follows(side_a):
+    convention = send_for_signature(side_a)
+    sign_step(convention, 1, side_a.users[Role.SIGNATORY])
+    signed = bytes(rounds.latest_document(convention).content)
+    [head] = evidence.bound_heads(signed)
+    before = convention.events.filter(kind=ConventionEvent.Kind.SIGNED).get().sequence - 1
+    assert (head.sequence, head.hash) == (before, convention.events.get(sequence=before).hash)
+    assert evidence.check_chain(convention) == []
+
+
+def _verify_with_certificate(tmp_path, signed: bytes, certificate: bytes) -> tuple[int, dict]:
+    (tmp_path / "convention.pdf").write_bytes(signed)
+    (tmp_path / "preuve.pdf").write_bytes(certificate)
+    out = StringIO()
+    try:
+        call_command(
+            "verify_pdf",
+            str(tmp_path / "convention.pdf"),
+            "--preuve",
+            str(tmp_path / "preuve.pdf"),
+            stdout=out,
+        )
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, json.loads(out.getvalue())
+
+
+def test_verify_pdf_checks_the_signed_pdf_against_its_sealed_evidence_certificate(client, side_a, tmp_path):
+    convention = send_for_signature(side_a)
+    sign_step(convention, 1, side_a.users[Role.SIGNATORY])
+    signed = bytes(rounds.latest_document(convention).content)
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    certificate = client.get(reverse("convention_evidence", args=[convention.reference])).content
+
+    sealed = verify_pdf_bytes(certificate)
+    assert sealed.ok and sealed.trust_checked and len(sealed.signatures) == 1  # the platform's seal
+    code, report = _verify_with_certificate(tmp_path, signed, certificate)
+    assert code == 0 and report["preuve"] == {"concorde": True, "problemes": []}
+
+    # A certificate altered after it was issued loses its seal.
+    tampered = certificate[:1000] + bytes([certificate[1000] ^ 1]) + certificate[1001:]
+    code, report = _verify_with_certificate(tmp_path, signed, tampered)
+    assert (
+        code == 1
+        and "n'est pas scellé par la plateforme, ou il a été modifié" in report["preuve"]["problemes"][0]
+    )
+
+    # A chain rewritten in the database gives a certificate that no longer matches the signature.
+    _rewrite_chain_from_the_first_sent_link(convention, "réécrit")
+    rewritten = client.get(reverse("convention_evidence", args=[convention.reference])).content
+    code, report = _verify_with_certificate(tmp_path, signed, rewritten)
+    assert code == 1 and report["preuve"]["concorde"] is False
+    assert any("le journal ne le contient plus tel quel" in p for p in report["preuve"]["problemes"])
 
 
 def test_the_evidence_certificate_lists_signatories_events_and_hashes(client, side_a):

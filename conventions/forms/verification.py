@@ -12,16 +12,30 @@ class VerifyDocumentForm(forms.Form):
         error_messages={"required": "Choisissez un fichier PDF.", "empty": "Ce fichier est vide."},
     )
 
+    evidence = forms.FileField(
+        label="Certificat de preuve (facultatif)",
+        required=False,
+        help_text="Le preuve.pdf de la convention : Pilotis vérifie son sceau et que son journal concorde avec "
+        "ce que les signatures du document attestent.",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"empty": "Ce certificat de preuve est vide."},
+    )
+
     def __init__(self, *args, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
         self.fields["document"].help_text += f" Taille maximale : {filesizeformat(max_bytes)}."
 
     def clean_document(self):
-        document = self.cleaned_data["document"]
-        if document.size > self.max_bytes:
+        return self._within_limit(self.cleaned_data["document"])
+
+    def clean_evidence(self):
+        return self._within_limit(self.cleaned_data["evidence"])
+
+    def _within_limit(self, upload):
+        if upload and upload.size > self.max_bytes:
             raise forms.ValidationError(too_big_message(self.max_bytes))
-        return document
+        return upload
 
 
 def too_big_message(max_bytes: int) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ..forms.verification import VerifyDocumentForm, too_big_message
+from ..signatures.evidence import compare_with_certificate
 from ..signatures.verification import verify_pdf_bytes
 
 RATE_LIMIT = 20  # verifications per client IP …
@@ -80,10 +81,13 @@ def _verify(request, max_bytes: int):
         return render(
             request, TEMPLATE, {"form": form, "upload_error": too_big_message(max_bytes)}, status=413
         )
-    report = None
+    report = evidence_problems = None
     if form.is_valid():
-        report = verify_pdf_bytes(form.cleaned_data["document"].read())
-    return render(request, TEMPLATE, {"form": form, "report": report})
+        document = form.cleaned_data["document"].read()
+        report = verify_pdf_bytes(document)
+        if form.cleaned_data["evidence"] and not report.error:
+            evidence_problems = compare_with_certificate(document, form.cleaned_data["evidence"].read())
+    return render(request, TEMPLATE, {"form": form, "report": report, "evidence_problems": evidence_problems})
 
 
 def _declared_length(request) -> int:

@@ -409,6 +409,33 @@ def test_verify_pdf_checks_the_signed_pdf_against_its_sealed_evidence_certificat
     assert any("le journal ne le contient plus tel quel" in p for p in report["preuve"]["problemes"])
 
 
+def test_the_verification_page_checks_a_document_against_its_evidence_certificate(client, side_a):
+    convention = send_for_signature(side_a)
+    sign_step(convention, 1, side_a.users[Role.SIGNATORY])
+    signed = bytes(rounds.latest_document(convention).content)
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    certificate = client.get(reverse("convention_evidence", args=[convention.reference])).content
+    client.logout()
+
+    def verify(evidence_pdf: bytes) -> str:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = {
+            "document": SimpleUploadedFile("convention.pdf", signed, content_type="application/pdf"),
+            "evidence": SimpleUploadedFile("preuve.pdf", evidence_pdf, content_type="application/pdf"),
+        }
+        return text_of(client.post(reverse("verify_document"), upload))
+
+    assert "son journal concorde avec ce que chaque signature du document atteste" in verify(certificate)
+    _rewrite_chain_from_the_first_sent_link(convention, "réécrit")
+    client.force_login(side_a.users[Role.PO_REFERENT])
+    rewritten = client.get(reverse("convention_evidence", args=[convention.reference])).content
+    client.logout()
+    page = verify(rewritten)
+    assert "Le certificat de preuve ne concorde pas avec ce document" in page
+    assert "le journal ne le contient plus tel quel" in page
+
+
 def test_the_evidence_certificate_lists_signatories_events_and_hashes(client, side_a):
     convention = send_for_signature(side_a)
     sign_step(convention, 1, side_a.users[Role.SIGNATORY])

@@ -15,6 +15,7 @@ from conventions.signatures.certificates import (
     CA_NAME,
     SEALING_NAME,
     issue_signing_certificate,
+    issue_tsa_certificate,
     make_ca,
     pkcs12_bytes,
 )
@@ -23,6 +24,7 @@ __all__ = ["CA_NAME", "SEALING_NAME", "Command", "issue_signing_certificate", "m
 
 CA_FILE_NAME = "pilotis-ca.pem"
 CA_P12_FILE_NAME = "pilotis-ca.p12"
+TSA_P12_FILE_NAME = "pilotis-tsa.p12"
 
 
 class Command(BaseCommand):
@@ -31,7 +33,8 @@ class Command(BaseCommand):
     help = (
         "Crée, pour le développement et la démonstration, une autorité de certification locale et le "
         "certificat de cachet de la plateforme (PKCS#12), avec à côté le certificat de l'autorité (PEM) "
-        "et sa clé (PKCS#12), qui émet pour chaque signature un certificat au nom du signataire."
+        "et sa clé (PKCS#12), qui émet pour chaque signature un certificat au nom du signataire, ainsi "
+        "qu'une unité d'horodatage locale (PKCS#12) dont l'autorité émet le certificat."
     )
 
     def add_arguments(self, parser):
@@ -62,7 +65,8 @@ class Command(BaseCommand):
                 "la clé de cachet n'est jamais écrite en clair."
             )
         ca_path = output.parent / CA_FILE_NAME
-        existing = [str(path) for path in (output, ca_path, ca_p12_path) if path.exists()]
+        tsa_path = output.parent / TSA_P12_FILE_NAME
+        existing = [str(path) for path in (tsa_path, output, ca_path, ca_p12_path) if path.exists()]
         if existing and not force:
             raise CommandError(
                 f"{', '.join(existing)} existe déjà : ajoutez --force pour remplacer "
@@ -77,13 +81,20 @@ class Command(BaseCommand):
         # The CA's key, under the same passphrase: it issues each signatory's one-time certificate.
         ca_p12_path.parent.mkdir(parents=True, exist_ok=True)
         _write(ca_p12_path, pkcs12_bytes(ca_key, ca_cert, None, passphrase, name=b"pilotis-ca"), mode=0o600)
+        # The local time-stamping unit (SIGNING_TSA_P12_PATH): a signature timestamp on each
+        # signature, the document timestamp that closes the signed file.
+        tsa_key, tsa_cert = issue_tsa_certificate(ca_key, ca_cert)
+        _write(
+            tsa_path, pkcs12_bytes(tsa_key, tsa_cert, ca_cert, passphrase, name=b"pilotis-tsa"), mode=0o600
+        )
 
         self.stdout.write(f"Certificat de cachet (PKCS#12) : {output}")
         self.stdout.write(f"Certificat de l'autorité (PEM) : {ca_path}")
         self.stdout.write(f"Clé de l'autorité de signature (PKCS#12) : {ca_p12_path}")
+        self.stdout.write(f"Unité d'horodatage locale (PKCS#12) : {tsa_path}")
         self.stdout.write(
             f"À mettre dans l'environnement : SIGNING_P12_PATH={output} SIGNING_CA_P12_PATH={ca_p12_path} "
-            f"SIGNING_TRUST_ROOTS={ca_path}"
+            f"SIGNING_TSA_P12_PATH={tsa_path} SIGNING_TRUST_ROOTS={ca_path}"
         )
 
 

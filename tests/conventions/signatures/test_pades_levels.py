@@ -3,6 +3,7 @@ timestamp (B-T); after the last one, the validation data goes into the DSS (B-LT
 timestamp closes the file (B-LTA). Without a time-stamping unit, signatures stay B-B."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,21 @@ def test_the_verification_page_shows_each_signatures_level(client, side_a):
     assert "Document intact" in page
     assert page.count("Niveau PAdES B-LTA (horodatage d'archive)") == 4
     assert "Niveau atteint par toutes les signatures : B-LTA (horodatage d'archive)" in page
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="pdfsig (poppler-utils) n'est pas installé")
+def test_pdfsig_accepts_every_signature_with_its_timestamp(side_a, tmp_path, platform_signing_key):
+    path = tmp_path / "convention.pdf"
+    path.write_bytes(fully_signed(side_a))
+    output = subprocess.run(  # noqa: S603
+        ["pdfsig", "-nocert", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,  # noqa: S607
+    ).stdout
+    validations = re.findall(r"Signature Validation: (.*)", output)
+    # Poppler checks the four CMS signatures; it lists the RFC 3161 document timestamp (type
+    # "unknown" to it) without checking it, which pyHanko does above.
+    assert validations[:4] == ["Signature is Valid."] * 4, output
+    assert re.findall(r"Signature Field Name: (.*)", output)[-1] == "Pilotis-horodatage"

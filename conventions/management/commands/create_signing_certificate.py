@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -50,9 +51,17 @@ class Command(BaseCommand):
             help="Fichier PKCS#12 de la clé de l'autorité (par défaut SIGNING_CA_P12_PATH si --output "
             "n'est pas donné, sinon pilotis-ca.p12 à côté du cachet).",
         )
+        parser.add_argument(
+            "--tsa-only",
+            action="store_true",
+            help="N'écrire que l'unité d'horodatage locale (pilotis-tsa.p12), émise par l'autorité "
+            "existante (pour une installation faite avant l'horodatage local).",
+        )
         parser.add_argument("--force", action="store_true", help="Remplacer des fichiers existants.")
 
-    def handle(self, *args, output=None, ca_output=None, passphrase=None, force=False, **options):
+    def handle(
+        self, *args, output=None, ca_output=None, passphrase=None, force=False, tsa_only=False, **options
+    ):
         ca_output = ca_output or (None if output else settings.SIGNING_CA_P12_PATH)
         output = Path(
             output or settings.SIGNING_P12_PATH or settings.BASE_DIR / "var/signing/pilotis-sealing.p12"
@@ -66,6 +75,9 @@ class Command(BaseCommand):
             )
         ca_path = output.parent / CA_FILE_NAME
         tsa_path = output.parent / TSA_P12_FILE_NAME
+        if tsa_only:
+            self._write_tsa_only(ca_p12_path, tsa_path, passphrase, force=force)
+            return
         existing = [str(path) for path in (tsa_path, output, ca_path, ca_p12_path) if path.exists()]
         if existing and not force:
             raise CommandError(
@@ -96,6 +108,25 @@ class Command(BaseCommand):
             f"À mettre dans l'environnement : SIGNING_P12_PATH={output} SIGNING_CA_P12_PATH={ca_p12_path} "
             f"SIGNING_TSA_P12_PATH={tsa_path} SIGNING_TRUST_ROOTS={ca_path}"
         )
+
+    def _write_tsa_only(self, ca_p12_path: Path, tsa_path: Path, passphrase: str, *, force: bool) -> None:
+        if tsa_path.exists() and not force:
+            raise CommandError(f"{tsa_path} existe déjà : ajoutez --force pour remplacer.")
+        try:
+            ca_key, ca_cert, _others = pkcs12.load_key_and_certificates(
+                ca_p12_path.read_bytes(), passphrase.encode()
+            )
+        except OSError:
+            raise CommandError(f"Clé de l'autorité introuvable : {ca_p12_path}") from None
+        except ValueError:
+            raise CommandError(f"La phrase de passe ne déverrouille pas {ca_p12_path}.") from None
+        if ca_key is None or ca_cert is None:
+            raise CommandError(f"{ca_p12_path} ne contient pas la clé et le certificat de l'autorité.")
+        tsa_key, tsa_cert = issue_tsa_certificate(ca_key, ca_cert)
+        _write(
+            tsa_path, pkcs12_bytes(tsa_key, tsa_cert, ca_cert, passphrase, name=b"pilotis-tsa"), mode=0o600
+        )
+        self.stdout.write(f"Unité d'horodatage locale (PKCS#12) : {tsa_path}")
 
 
 def _write(path: Path, data: bytes, *, mode: int) -> None:

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-from conventions.signatures import rounds
+from conventions.signatures import crypto, rounds
+from conventions.signatures.crypto import SigningConfigurationError
 from conventions.signatures.verification import verify_pdf_bytes
 from tests.conventions.signatures.helpers import (
     SIGNERS,
@@ -118,3 +121,43 @@ def test_pdfsig_accepts_every_signature_with_its_timestamp(side_a, tmp_path, pla
     # "unknown" to it) without checking it, which pyHanko does above.
     assert validations[:4] == ["Signature is Valid."] * 4, output
     assert re.findall(r"Signature Field Name: (.*)", output)[-1] == "Pilotis-horodatage"
+
+
+def test_create_signing_certificate_issues_a_tsa_certificate_and_can_add_one_later(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    output = tmp_path / "pilotis-sealing.p12"
+    call_command("create_signing_certificate", output=str(output), passphrase="phrase", stdout=StringIO())
+    tsa = tmp_path / "pilotis-tsa.p12"
+    _key, certificate, _others = pkcs12.load_key_and_certificates(tsa.read_bytes(), b"phrase")
+    usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    assert usage.critical and list(usage.value) == [x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]
+    ca = x509.load_pem_x509_certificate((tmp_path / "pilotis-ca.pem").read_bytes())
+    assert certificate.issuer == ca.subject
+    assert tsa.stat().st_mode & 0o077 == 0
+
+    # An installation made before the local time-stamping unit gets one from its CA.
+    tsa.unlink()
+    out = StringIO()
+    call_command(
+        "create_signing_certificate", output=str(output), passphrase="phrase", tsa_only=True, stdout=out
+    )
+    assert f"Unité d'horodatage locale (PKCS#12) : {tsa}" in out.getvalue()
+    _key, again, _others = pkcs12.load_key_and_certificates(tsa.read_bytes(), b"phrase")
+    assert again.issuer == ca.subject and again.serial_number != certificate.serial_number
+    with pytest.raises(CommandError, match="existe déjà"):
+        call_command("create_signing_certificate", output=str(output), passphrase="phrase", tsa_only=True)
+
+
+def test_a_tsa_url_wins_over_the_local_time_stamping_unit(settings):
+    settings.SIGNING_TSA_URL = "http://tsa.invalid/"
+    assert isinstance(crypto._timestamper(), HTTPTimeStamper)
+    settings.SIGNING_TSA_URL = ""
+    assert isinstance(crypto._timestamper(), DummyTimeStamper)
+
+
+def test_a_local_tsu_file_that_is_not_a_tsa_is_a_clear_configuration_error(settings, platform_signing_key):
+    settings.SIGNING_TSA_P12_PATH = platform_signing_key["p12"]  # the seal: no timeStamping usage
+    with pytest.raises(SigningConfigurationError, match="n'est pas celui d'une unité d'horodatage"):
+        crypto._timestamper()

@@ -19,6 +19,7 @@ the document information agrees with the XMP metadata.
 
 import asyncio
 import functools
+import logging
 import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -57,9 +58,12 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore, collect_validation_info
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .certificates import empty_crl, issue_signing_certificate
+
+logger = logging.getLogger(__name__)
 
 CERTIFICATION_FIELD = "Pilotis-certification"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -453,9 +457,17 @@ def add_validation_data(pdf_bytes: bytes) -> bytes:
 
 
 async def _validation_paths(embedded_signatures, context: ValidationContext) -> list:
+    """The validation paths of every signature and its timestamp. A signature whose chain cannot
+    be built here (a signatory's own eID certificate without its roots) contributes nothing:
+    it keeps the level it has, the others still get their validation data."""
     paths = []
     for embedded in embedded_signatures:
-        paths.extend(await collect_validation_info(embedded, context))
+        try:
+            paths.extend(await collect_validation_info(embedded, context))
+        except (PathBuildingError, PathValidationError, ValueError):
+            logger.info(
+                "Pas de chemin de validation pour la signature %s", embedded.field_name, exc_info=True
+            )
     return paths
 
 
@@ -464,6 +476,8 @@ def _long_term_validation_context() -> ValidationContext:
     from .verification import trust_roots  # verification imports this module
 
     roots = list(trust_roots())
+    if settings.SIGNING_EID_TRUST_ROOTS:
+        roots += trust_roots("SIGNING_EID_TRUST_ROOTS")
     crls = []
     authority = load_signing_authority()
     if authority is not None:

@@ -12,6 +12,9 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@# The demo's sealing key (var/signing/, ignored by git), unless a key is configured.
 	test -n "$$SIGNING_P12_PATH" || test -f var/signing/pilotis-sealing.p12 || $(BIN)/python manage.py create_signing_certificate
+	@# Its local time-stamping unit, issued by the demo CA (an older var/signing/ lacks it).
+	test -n "$$SIGNING_P12_PATH$$SIGNING_TSA_URL$$SIGNING_TSA_P12_PATH" || test -f var/signing/pilotis-tsa.p12 \
+	  || $(BIN)/python manage.py create_signing_certificate --tsa-only
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
@@ -46,6 +49,8 @@ serve-prod: install
 	test -f "$$SIGNING_P12_PATH" || $(BIN)/python manage.py create_signing_certificate; \
 	if [ -z "$$SIGNING_CA_P12_PATH" ] && [ "$$SIGNING_P12_PATH" = "$(CURDIR)/var/signing/pilotis-sealing.p12" ] \
 	  && [ -f var/signing/pilotis-ca.p12 ]; then export SIGNING_CA_P12_PATH="$(CURDIR)/var/signing/pilotis-ca.p12"; fi; \
+	if [ -z "$$SIGNING_TSA_URL$$SIGNING_TSA_P12_PATH" ] && [ "$$SIGNING_P12_PATH" = "$(CURDIR)/var/signing/pilotis-sealing.p12" ] \
+	  && [ -f var/signing/pilotis-tsa.p12 ]; then export SIGNING_TSA_P12_PATH="$(CURDIR)/var/signing/pilotis-tsa.p12"; fi; \
 	$(BIN)/python manage.py check --deploy --fail-level ERROR && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py createcachetable && \

@@ -141,11 +141,13 @@ def platform_signing_key(tmp_path_factory, test_settings_in_force):
         SIGNING_CA_P12_PATH=str(directory / "pilotis-ca.p12"),
         SIGNING_TRUST_ROOTS=[str(directory / "pilotis-ca.pem")],
         SIGNING_TSA_URL="",
+        SIGNING_TSA_P12_PATH=str(directory / "pilotis-tsa.p12"),
     )
     override.enable()
     yield {
         "p12": str(p12),
         "ca_p12": str(directory / "pilotis-ca.p12"),
         "ca_pem": str(directory / "pilotis-ca.pem"),
+        "tsa_p12": str(directory / "pilotis-tsa.p12"),
     }
     override.disable()

@@ -292,6 +292,12 @@ SIGNING_CA_P12_PATH = env("SIGNING_CA_P12_PATH", default="")
 SIGNING_CA_P12_PASSPHRASE = env("SIGNING_CA_P12_PASSPHRASE", default="")
 # RFC 3161 time-stamping authority; none by default (signatures then carry the server's clock).
 SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
+# A local time-stamping unit (development and demo): its key and certificate (PKCS#12), issued by
+# the platform's CA (`create_signing_certificate` writes var/signing/pilotis-tsa.p12). The tokens
+# are made in-process, without HTTP. SIGNING_TSA_URL wins when both are set. The passphrase
+# defaults to SIGNING_P12_PASSPHRASE.
+SIGNING_TSA_P12_PATH = env("SIGNING_TSA_P12_PATH", default="")
+SIGNING_TSA_P12_PASSPHRASE = env("SIGNING_TSA_P12_PASSPHRASE", default="")
 # PEM files of the certificates a signature must chain to in order to be "trusted"
 # (the platform's CA, the Belgian eID roots, the TSA's root), comma-separated.
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])

@@ -32,3 +32,10 @@ if not SIGNING_P12_PATH and DEMO_SIGNING_P12.is_file():  # noqa: F405
     # the demo signs with the seal and `manage.py check` says so.
     if not SIGNING_CA_P12_PATH and (DEMO_SIGNING_P12.parent / "pilotis-ca.p12").is_file():  # noqa: F405
         SIGNING_CA_P12_PATH = str(DEMO_SIGNING_P12.parent / "pilotis-ca.p12")
+    # The demo's local time-stamping unit, whose certificate the demo CA issued.
+    if (
+        not SIGNING_TSA_URL  # noqa: F405
+        and not SIGNING_TSA_P12_PATH  # noqa: F405
+        and (DEMO_SIGNING_P12.parent / "pilotis-tsa.p12").is_file()
+    ):
+        SIGNING_TSA_P12_PATH = str(DEMO_SIGNING_P12.parent / "pilotis-tsa.p12")

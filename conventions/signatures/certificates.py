@@ -9,12 +9,13 @@ import datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 SEALING_NAME = "Pilotis – cachet de la plateforme"
 CA_NAME = "Pilotis – autorité locale de développement"
+TSA_NAME = "Pilotis – unité d'horodatage locale"
 # RFC 5280's upper bound for these attributes (ub-common-name, ub-title, ub-organization-name),
 # counted in UTF-8 bytes as the cryptography package does for the common name.
 NAME_ATTRIBUTE_MAX_BYTES = 64
@@ -121,6 +122,51 @@ def issue_signing_certificate(
     )
     builder = _validity(builder, days, valid_from=valid_from, valid_until=valid_until)
     return key, builder.sign(ca_key, hashes.SHA256())
+
+
+def issue_tsa_certificate(
+    ca_key, ca_cert: x509.Certificate, common_name: str = TSA_NAME, *, days: int = 3650
+):
+    """A time-stamping unit's certificate (RFC 3161: extendedKeyUsage timeStamping only, critical),
+    issued by the given CA. RSA 2048: pyHanko's in-process time-stamping unit signs with RSA only.
+    Returns (key, certificate)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(certificate_name(common_name))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
+        )
+    )
+    return key, _validity(builder, min(days, _days_left(ca_cert))).sign(ca_key, hashes.SHA256())
+
+
+def _days_left(ca_cert: x509.Certificate) -> int:
+    return max(1, (ca_cert.not_valid_after_utc - datetime.datetime.now(datetime.UTC)).days)
+
+
+def empty_crl(ca_key, ca_cert: x509.Certificate, *, days: int = 7) -> x509.CertificateRevocationList:
+    """The CA's certificate revocation list, revoking nothing (the platform never revokes a
+    one-time certificate: its key is gone once it has signed), valid for `days` days from now."""
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - datetime.timedelta(minutes=5))
+        .next_update(now + datetime.timedelta(days=days))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
+        )
+    )
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 def pkcs12_bytes(

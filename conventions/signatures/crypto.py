@@ -19,6 +19,7 @@ the document information agrees with the XMP metadata.
 
 import asyncio
 import functools
+import logging
 import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from functools import lru_cache
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
@@ -52,10 +54,16 @@ from pyhanko.sign import signers
 from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko.sign.validation.dss import DocumentSecurityStore, collect_validation_info
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .certificates import issue_signing_certificate
+from .certificates import empty_crl, issue_signing_certificate
+
+logger = logging.getLogger(__name__)
 
 CERTIFICATION_FIELD = "Pilotis-certification"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -261,10 +269,71 @@ def _looks_like_pkcs12(data: bytes) -> bool:
         return False
 
 
+def timestamping_is_configured() -> bool:
+    return bool(settings.SIGNING_TSA_URL or settings.SIGNING_TSA_P12_PATH)
+
+
 def _timestamper() -> TimeStamper | None:
-    if not settings.SIGNING_TSA_URL:
-        return None
-    return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
+    """The time-stamping authority at SIGNING_TSA_URL; else the local time-stamping unit of
+    SIGNING_TSA_P12_PATH (development and demo: RFC 3161 tokens made in-process); else None."""
+    if settings.SIGNING_TSA_URL:
+        return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
+    if settings.SIGNING_TSA_P12_PATH:
+        return load_local_timestamper()
+    return None
+
+
+def load_local_timestamper() -> DummyTimeStamper:
+    """The local time-stamping unit of SIGNING_TSA_P12_PATH (loaded once per process, again if
+    the file changes): its certificate, and the CA's embedded in each token."""
+    path = settings.SIGNING_TSA_P12_PATH
+    try:
+        modified = os.stat(path).st_mtime_ns
+    except OSError:
+        raise SigningConfigurationError(
+            f"SIGNING_TSA_P12_PATH désigne un fichier introuvable ou illisible : {path}"
+        ) from None
+    passphrase = settings.SIGNING_TSA_P12_PASSPHRASE or settings.SIGNING_P12_PASSPHRASE
+    return _load_local_timestamper(path, passphrase, modified)
+
+
+@lru_cache(maxsize=4)
+def _load_local_timestamper(path: str, passphrase: str, modified: int) -> DummyTimeStamper:
+    with open(path, "rb") as file:
+        data = file.read()
+    if not _looks_like_pkcs12(data):
+        raise SigningConfigurationError(f"SIGNING_TSA_P12_PATH ne désigne pas un fichier PKCS#12 : {path}")
+    try:
+        key, certificate, others = pkcs12.load_key_and_certificates(
+            data, passphrase.encode() if passphrase else None
+        )
+    except ValueError as error:
+        raise SigningConfigurationError(
+            f"SIGNING_TSA_P12_PASSPHRASE (ou, à défaut, SIGNING_P12_PASSPHRASE) ne déverrouille pas le "
+            f"fichier {path}."
+        ) from error
+    if key is None or certificate is None:
+        raise SigningConfigurationError(
+            f"Le fichier {path} ne contient pas à la fois une clé et un certificat."
+        )
+    try:
+        usages = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        usages = []
+    if x509.oid.ExtendedKeyUsageOID.TIME_STAMPING not in usages:
+        raise SigningConfigurationError(
+            f"Le certificat du fichier {path} n'est pas celui d'une unité d'horodatage "
+            "(usage étendu « timeStamping » absent)."
+        )
+    return DummyTimeStamper(
+        tsa_cert=_asn1_certificate(certificate),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+        certs_to_embed=[_asn1_certificate(other) for other in others],
+    )
 
 
 @outside_event_loop
@@ -359,16 +428,63 @@ def sign_field(
 
 @outside_event_loop
 def add_document_timestamp(pdf_bytes: bytes) -> bytes:
-    """Seal the whole document with a time-stamping authority's token (PAdES document timestamp),
-    when one is configured; otherwise return the bytes unchanged."""
+    """Close the signed document for the long term (PAdES B-LTA), when a time-stamping authority
+    is configured: first the validation data of every signature and its timestamp (certificates,
+    the CA's revocation list) go into the document security store (DSS, B-LT), then a document
+    timestamp covers the whole file. Without a TSA, return the bytes unchanged."""
     timestamper = _timestamper()
     if timestamper is None:
         return pdf_bytes
-    writer = _writer(pdf_bytes)
+    writer = _writer(add_validation_data(pdf_bytes))
     output = PdfTimeStamper(timestamper, field_name="Pilotis-horodatage").timestamp_pdf(
         writer, md_algorithm="sha256"
     )
     return output.getvalue()
+
+
+@outside_event_loop
+def add_validation_data(pdf_bytes: bytes) -> bytes:
+    """The document with, in one incremental revision, its DSS holding what a validator needs
+    later, offline: each signature's chain and its timestamp's, and the signing CA's revocation
+    list (an empty one it issues now, when the platform holds the CA's key)."""
+    writer = _writer(pdf_bytes)
+    context = _long_term_validation_context()
+    paths = asyncio.run(_validation_paths(writer.prev.embedded_signatures, context))
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths, validation_context=context)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+async def _validation_paths(embedded_signatures, context: ValidationContext) -> list:
+    """The validation paths of every signature and its timestamp. A signature whose chain cannot
+    be built here (a signatory's own eID certificate without its roots) contributes nothing:
+    it keeps the level it has, the others still get their validation data."""
+    paths = []
+    for embedded in embedded_signatures:
+        try:
+            paths.extend(await collect_validation_info(embedded, context))
+        except (PathBuildingError, PathValidationError, ValueError):
+            logger.info(
+                "Pas de chemin de validation pour la signature %s", embedded.field_name, exc_info=True
+            )
+    return paths
+
+
+def _long_term_validation_context() -> ValidationContext:
+    """Offline: the trust roots of SIGNING_TRUST_ROOTS and the signing CA, the CA's CRL."""
+    from .verification import trust_roots  # verification imports this module
+
+    roots = list(trust_roots())
+    if settings.SIGNING_EID_TRUST_ROOTS:
+        roots += trust_roots("SIGNING_EID_TRUST_ROOTS")
+    crls = []
+    authority = load_signing_authority()
+    if authority is not None:
+        roots.append(_asn1_certificate(authority.certificate))
+        crl = empty_crl(authority.key, authority.certificate)
+        crls.append(asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER)))
+    return ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="soft-fail")
 
 
 class _PdfA3Signer(signers.PdfSigner):

@@ -51,6 +51,9 @@ class TimestampAuthority(HealthCheck):
 
     def run(self) -> None:
         url = settings.SIGNING_TSA_URL
+        if not url and settings.SIGNING_TSA_P12_PATH:
+            self.note = "unité d'horodatage locale (démonstration) : jetons faits sur le serveur"
+            return
         if not url:
             self.note = "non configuré : les signatures portent l'heure du serveur"
             return

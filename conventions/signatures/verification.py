@@ -24,6 +24,7 @@ from pyhanko.sign.validation import (
     validate_pdf_signature,
     validate_pdf_timestamp,
 )
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
 from ..models import ConventionDocument
@@ -51,6 +52,14 @@ COVERAGE_LABELS = {
     "CONTIGUOUS_BLOCK_FROM_START": "une partie seulement du fichier",
     "UNCLEAR": "une partie indéterminée du fichier",
 }
+# PAdES baseline levels (ETSI EN 319 142-1), each including the one before.
+LEVEL_LABELS = {
+    "B-B": "B-B (signature simple)",
+    "B-T": "B-T (horodatée)",
+    "B-LT": "B-LT (données de validation incluses)",
+    "B-LTA": "B-LTA (horodatage d'archive)",
+}
+LEVELS = list(LEVEL_LABELS)
 MODIFICATION_LABELS = {
     "NONE": "aucune modification depuis",
     "LTA_UPDATES": "seuls des horodatages ou des données de validation ont été ajoutés depuis",
@@ -79,8 +88,15 @@ class SignatureReport:
     docmdp_level: int | None  # the certification's P value (1, 2 or 3)
     docmdp_ok: bool
     summary: str
+    _certificates = frozenset()  # class attribute, not a field: set by `_validate`
+
     # The certificate's subject as a reader names it: "Faouzia HARICHE, Échevine…, Ville de Bruxelles".
     signer_subject: str = ""
+    # A valid RFC 3161 signature timestamp (from a TSA Pilotis recognises, when trust is checked).
+    timestamped: bool = False
+    # The PAdES level it reaches, « B-T (horodatée) »…; empty for document timestamps and for
+    # signatures that do not hold.
+    level: str = ""
 
     @property
     def coverage_label(self) -> str:
@@ -113,6 +129,8 @@ class VerificationReport:
     summary: str = ""
     error: str | None = None
     known_reference: str | None = None
+    # The level every signature reaches (the lowest of theirs), as `SignatureReport.level`.
+    level: str = ""
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -262,6 +280,7 @@ def _verify_signatures(report: VerificationReport, data: bytes, deadline: Deadli
     for signature in embedded:
         deadline.check()
         report.signatures.append(_check_signature(signature))
+    _assign_levels(report, reader, embedded)
 
     last = report.signatures[-1]
     appended = _after_last_signature(data, embedded[-1])
@@ -291,6 +310,49 @@ def _verify_signatures(report: VerificationReport, data: bytes, deadline: Deadli
 
 
 PDF_WHITESPACE = b" \t\r\n\f\x00"
+
+
+def _assign_levels(report: VerificationReport, reader: PdfFileReader, embedded: list) -> None:
+    """Each signature's PAdES level: B-B; B-T with a valid signature timestamp; B-LT when the
+    document security store (DSS) also holds its certificate and its timestamp's; B-LTA when a
+    valid document timestamp was added after that DSS."""
+    dss_certificates = _dss_certificates(reader)
+    archived = any(
+        checked.kind == "horodatage"
+        and checked.intact
+        and checked.valid
+        and _dss_in_revision(reader, signature)
+        for signature, checked in zip(embedded, report.signatures, strict=True)
+    )
+    levels = []
+    for checked in report.signatures:
+        if checked.kind == "horodatage" or not (checked.intact and checked.valid):
+            continue
+        level = "B-B"
+        if checked.timestamped:
+            level = "B-T"
+            if dss_certificates and checked._certificates <= dss_certificates:
+                level = "B-LTA" if archived else "B-LT"
+        checked.level = LEVEL_LABELS[level]
+        levels.append(level)
+    if levels and len(levels) == len([s for s in report.signatures if s.kind != "horodatage"]):
+        report.level = LEVEL_LABELS[min(levels, key=LEVELS.index)]
+
+
+def _dss_certificates(reader: PdfFileReader) -> set[bytes]:
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+        return {certificate.sha256 for certificate in dss.load_certs()}
+    except Exception:  # no DSS, or one that cannot be read: no long-term validation data
+        return set()
+
+
+def _dss_in_revision(reader: PdfFileReader, signature: EmbeddedPdfSignature) -> bool:
+    """Whether the revision `signature` (a document timestamp) covers already had a DSS."""
+    try:
+        return "/DSS" in reader.get_historical_root(signature.signed_revision)
+    except Exception:  # an odd structure: no archival timestamp
+        return False
 
 
 def _after_last_signature(data: bytes, signature: EmbeddedPdfSignature) -> bytes:
@@ -349,10 +411,14 @@ def _validate(embedded: EmbeddedPdfSignature) -> SignatureReport:
         status = validate_pdf_timestamp(embedded, validation_context=context)
         signing_time = status.timestamp
         kind = "horodatage"
+        timestamped = False
     else:
         status = validate_pdf_signature(embedded, signer_validation_context=context)
         tst = status.timestamp_validity
         signing_time = tst.timestamp if tst is not None and tst.valid else status.signer_reported_dt
+        timestamped = bool(
+            tst is not None and tst.intact and tst.valid and (tst.trusted or not trust_roots())
+        )
         kind = "certification" if embedded.docmdp_level is not None else "signature"
     level = status.modification_level
     docmdp_ok = status.docmdp_ok
@@ -374,7 +440,17 @@ def _validate(embedded: EmbeddedPdfSignature) -> SignatureReport:
         docmdp_level=docmdp.value if docmdp is not None else None,
         docmdp_ok=bool(docmdp_ok),
         summary="",
+        timestamped=timestamped,
     )
+    # What the DSS must hold for B-LT: the signer's certificate and its timestamp's (not reported).
+    signature._certificates = {
+        certificate.sha256
+        for certificate in (
+            status.signing_cert,
+            getattr(getattr(status, "timestamp_validity", None), "signing_cert", None),
+        )
+        if certificate is not None
+    }
     signature.summary = _summary(signature)
     return signature
 

@@ -31,8 +31,15 @@ def test_everything_is_well_for_anyone_without_an_account(client):
         "Cache": "OK",
         "WorkerHeartbeat": "OK (tâches exécutées sur-le-champ, sans processus séparé)",
         "SigningKey": "OK",
-        "TimestampAuthority": "OK (non configuré : les signatures portent l'heure du serveur)",
+        # The tests, like the demo, have the local time-stamping unit (tests/conftest.py).
+        "TimestampAuthority": "OK (unité d'horodatage locale (démonstration) : jetons faits sur le serveur)",
     }
+
+
+def test_without_a_time_stamping_authority_the_page_says_it_is_not_configured(client, settings):
+    settings.SIGNING_TSA_P12_PATH = ""
+    _status, body = health(client)
+    assert body["TimestampAuthority"] == "OK (non configuré : les signatures portent l'heure du serveur)"
 
 
 def test_the_page_speaks_french_to_a_person_and_is_never_cached(client):

@@ -73,6 +73,8 @@ def platform_key_settings(keys: SimpleNamespace) -> dict:
         "SIGNING_CA_P12_PASSPHRASE": "",
         "SIGNING_TRUST_ROOTS": [keys.ca_pem],
         "SIGNING_TSA_URL": "",
+        # These tests sign without a time-stamping unit unless they bring one (test_tsa).
+        "SIGNING_TSA_P12_PATH": "",
     }
 
 

@@ -48,7 +48,13 @@ def test_the_seed_convention_is_really_signed_by_its_three_signatories(demo, tmp
     # against the CA that `create_signing_certificate` wrote.
     path = tmp_path / f"{convention.reference}.pdf"
     path.write_bytes(bytes(final.content))
-    call_command("verify_pdf", str(path), stdout=__import__("io").StringIO())
+    out = __import__("io").StringIO()
+    call_command("verify_pdf", str(path), stdout=out)
+    # The demo's local time-stamping unit: each signature timestamped, the validation data in the
+    # DSS, a document timestamp closing the file.
+    printed = __import__("json").loads(out.getvalue())
+    assert printed["level"] == "B-LTA (horodatage d'archive)"
+    assert [s["level"] for s in printed["signatures"]] == ["B-LTA (horodatage d'archive)"] * 4 + [""]
     assert PYHANKO.exists() or shutil.which("pyhanko"), "pyhanko-cli manque : `make install`"
     command = [str(PYHANKO) if PYHANKO.exists() else "pyhanko", "sign", "validate", "--no-revocation-check"]
     result = subprocess.run(  # noqa: S603

@@ -462,9 +462,12 @@ def _summary(signature: SignatureReport) -> str:
         return "Signature non valable : elle ne correspond pas à la clé de son certificat."
     if not signature.acceptable:
         return "Signature intacte, mais le document a été modifié ensuite d'une manière non permise : document altéré."
-    what = {"certification": "Certification", "horodatage": "Horodatage"}.get(signature.kind, "Signature")
+    what = {
+        "certification": "Certification intacte et valable",
+        "horodatage": "Horodatage intact et valable",
+    }.get(signature.kind, "Signature intacte et valable")
     trust = "certificat reconnu" if signature.trusted else "certificat non reconnu par Pilotis"
-    return f"{what} intacte et valable ({trust}) ; {signature.modification_label}."
+    return f"{what} ({trust}) ; {signature.modification_label}."
 
 
 def _common_name(certificate: x509.Certificate) -> str:

@@ -73,6 +73,14 @@ class FrameworkVersion(models.Model):
         return self.templates.exists()
 
 
+TIMELINE_PHASES = [
+    ("preparation", "Préparation"),
+    ("jalon", ""),
+    ("montee_en_puissance", "Montée en puissance"),
+    ("rythme_de_croisiere", "Rythme de croisière"),
+]
+
+
 class FrameworkNode(models.Model):
     """A numbered node of a framework tree: an axis, an objective, a priority action, a
     lettered action, a lever, an evaluation criterion…"""
@@ -121,6 +129,14 @@ class FrameworkNode(models.Model):
     @property
     def anchor(self) -> str:
         return f"n{self.pk}"
+
+    @property
+    def timeline_phases(self) -> list[tuple[str, str]]:
+        """The phases of a priority action's timeline as (label, text), in the strategy's order:
+        PostgreSQL's jsonb keeps no key order, so the order is this one, not the stored one. A
+        milestone (« jalon ») has no label of its own in the seed: its label is empty."""
+        timeline = (self.extra or {}).get("timeline") or {}
+        return [(label, timeline[key]) for key, label in TIMELINE_PHASES if key in timeline]
 
     @property
     def heading(self) -> str:

@@ -1,6 +1,6 @@
 """The demo's CPEONS and CECP conventions, signed, carry their seed's text word for word: the
 text of each PDF and of each preview (the convention's page) holds every paragraph of the seed
-document (shared/seeds/), in the seed's order, with only the placeholders filled.
+document (docs/seeds/, copies of shared/seeds/), in the seed's order, with only the placeholders filled.
 
 The seeds are Markdown converted from the paper documents: `#` and `**` marks, list dashes and
 the seed's page breaks are formatting, not text. What legitimately differs (the people's names,
@@ -29,8 +29,8 @@ from tests.accounts.factories import FederationFactory
 
 pytestmark = pytest.mark.django_db
 
-# shared/ lies beside the checkout (and beside CI's clone).
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+# Copies of the team's shared/seeds/, in the repository so that every clone has them.
+SEEDS = Path(settings.BASE_DIR) / "docs" / "seeds"
 
 # The allowed differences, (what the seed says, what the demo's convention says), applied to the
 # seed's normalised text (paragraphs separated by a blank line). Each must be used: a

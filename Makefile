@@ -12,9 +12,11 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@# The demo's sealing key (var/signing/, ignored by git), unless a key is configured.
 	test -n "$$SIGNING_P12_PATH" || test -f var/signing/pilotis-sealing.p12 || $(BIN)/python manage.py create_signing_certificate
-	@# Its local time-stamping unit, issued by the demo CA (an older var/signing/ lacks it).
+	@# Its local time-stamping unit, issued by the demo CA (an older var/signing/ lacks it; one
+	@# older still lacks the CA's key too, and gets a new demo CA altogether).
 	test -n "$$SIGNING_P12_PATH$$SIGNING_TSA_URL$$SIGNING_TSA_P12_PATH" || test -f var/signing/pilotis-tsa.p12 \
-	  || $(BIN)/python manage.py create_signing_certificate --tsa-only
+	  || { test -f var/signing/pilotis-ca.p12 && $(BIN)/python manage.py create_signing_certificate --tsa-only; } \
+	  || $(BIN)/python manage.py create_signing_certificate --force
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo

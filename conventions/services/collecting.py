@@ -24,8 +24,8 @@ from ..models import (
     SignatureRequest,
 )
 from ..rules import is_signatory, may_act_as_signatory, signatories_of
+from ..signatures.archival import add_document_timestamp
 from ..signatures.crypto import (
-    add_document_timestamp,
     field_signer_certificate,
     sign_field,
     signing_ca_is_configured,

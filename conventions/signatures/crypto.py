@@ -21,7 +21,6 @@ import asyncio
 import functools
 import logging
 import os
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +28,6 @@ from functools import lru_cache
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
@@ -37,13 +35,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from fontTools import subset
-from fontTools.ttLib import TTFont
-from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfError
@@ -52,35 +45,22 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign import signers
 from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
-from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-from pyhanko.sign.validation.dss import DocumentSecurityStore, collect_validation_info
 from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .certificates import empty_crl, issue_signing_certificate
+from .certificates import issue_signing_certificate
+from .errors import SigningConfigurationError, SigningError
+from .stamps import STAMP_FONT_SIZE, StampFontFactory, wrap_for_stamp
 
 logger = logging.getLogger(__name__)
 
 CERTIFICATION_FIELD = "Pilotis-certification"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 STAMP_TEXT = "Signé par %(signer)s\n%(function)s\nSigné le %(date)s à %(time)s"
-STAMP_FONT_SIZE = 9
-# What the stamps can show: the Latin alphabets, general punctuation, the euro sign.
-STAMP_UNICODES = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC]
 # The stamp's text box keeps 10 points of margin on each side inside the field's border.
 STAMP_HORIZONTAL_MARGINS = 2 * 10 + 2
-
-
-class SigningError(Exception):
-    """A signature cannot be made on this document; the message is for the user, in French."""
-
-
-class SigningConfigurationError(ImproperlyConfigured):
-    """The platform's sealing key cannot be used: a deployment problem, not a user's."""
 
 
 @dataclass
@@ -409,7 +389,7 @@ def sign_field(
         stamp_text=STAMP_TEXT,
         border_width=1,
         text_box_style=TextBoxStyle(
-            font=_StampFontFactory(font, font_size=STAMP_FONT_SIZE), font_size=STAMP_FONT_SIZE
+            font=StampFontFactory(font, font_size=STAMP_FONT_SIZE), font_size=STAMP_FONT_SIZE
         ),
     )
     signer = signatory_signer(name=signer_name, function=function, organisation=organisation, when=when)
@@ -424,67 +404,6 @@ def sign_field(
     }
     output = pdf_signer.sign_pdf(writer, existing_fields_only=True, appearance_text_params=text)
     return output.getvalue()
-
-
-@outside_event_loop
-def add_document_timestamp(pdf_bytes: bytes) -> bytes:
-    """Close the signed document for the long term (PAdES B-LTA), when a time-stamping authority
-    is configured: first the validation data of every signature and its timestamp (certificates,
-    the CA's revocation list) go into the document security store (DSS, B-LT), then a document
-    timestamp covers the whole file. Without a TSA, return the bytes unchanged."""
-    timestamper = _timestamper()
-    if timestamper is None:
-        return pdf_bytes
-    writer = _writer(add_validation_data(pdf_bytes))
-    output = PdfTimeStamper(timestamper, field_name="Pilotis-horodatage").timestamp_pdf(
-        writer, md_algorithm="sha256"
-    )
-    return output.getvalue()
-
-
-@outside_event_loop
-def add_validation_data(pdf_bytes: bytes) -> bytes:
-    """The document with, in one incremental revision, its DSS holding what a validator needs
-    later, offline: each signature's chain and its timestamp's, and the signing CA's revocation
-    list (an empty one it issues now, when the platform holds the CA's key)."""
-    writer = _writer(pdf_bytes)
-    context = _long_term_validation_context()
-    paths = asyncio.run(_validation_paths(writer.prev.embedded_signatures, context))
-    DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths, validation_context=context)
-    output = BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-async def _validation_paths(embedded_signatures, context: ValidationContext) -> list:
-    """The validation paths of every signature and its timestamp. A signature whose chain cannot
-    be built here (a signatory's own eID certificate without its roots) contributes nothing:
-    it keeps the level it has, the others still get their validation data."""
-    paths = []
-    for embedded in embedded_signatures:
-        try:
-            paths.extend(await collect_validation_info(embedded, context))
-        except (PathBuildingError, PathValidationError, ValueError):
-            logger.info(
-                "Pas de chemin de validation pour la signature %s", embedded.field_name, exc_info=True
-            )
-    return paths
-
-
-def _long_term_validation_context() -> ValidationContext:
-    """Offline: the trust roots of SIGNING_TRUST_ROOTS and the signing CA, the CA's CRL."""
-    from .verification import trust_roots  # verification imports this module
-
-    roots = list(trust_roots())
-    if settings.SIGNING_EID_TRUST_ROOTS:
-        roots += trust_roots("SIGNING_EID_TRUST_ROOTS")
-    crls = []
-    authority = load_signing_authority()
-    if authority is not None:
-        roots.append(_asn1_certificate(authority.certificate))
-        crl = empty_crl(authority.key, authority.certificate)
-        crls.append(asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER)))
-    return ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="soft-fail")
 
 
 class _PdfA3Signer(signers.PdfSigner):
@@ -536,76 +455,3 @@ def _field_width(writer: IncrementalPdfFileWriter, field_name: str) -> float:
             x1, _y1, x2, _y2 = (float(v) for v in widget["/Rect"])
             return abs(x2 - x1)
     raise SigningError(f"Le document n'a pas de champ de signature « {field_name} ».")
-
-
-@lru_cache(maxsize=2)
-def _stamp_font(path: str) -> bytes:
-    """The stamp font reduced to the Latin alphabets and punctuation, rescaled to 1000 units per
-    em: pyHanko writes glyph widths in font units where PDF reads thousandths of an em, so a
-    TrueType font's usual 2048 units would space the letters out."""
-    try:
-        font = TTFont(path)
-    except OSError as error:
-        raise SigningConfigurationError(
-            f"SIGNING_STAMP_FONT désigne une police illisible : {path}"
-        ) from error
-    options = subset.Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True, hinting=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=STAMP_UNICODES)
-    subsetter.subset(font)
-    scale_upem(font, 1000)
-    output = BytesIO()
-    font.save(output)
-    font.close()
-    return output.getvalue()
-
-
-class _StampFontFactory(GlyphAccumulatorFactory):
-    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
-        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-            obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
-            writer=writer,
-            font_handle=BytesIO(_stamp_font(self.font_file)),
-            font_size=self.font_size,
-            obj_stream=obj_stream,
-        )
-
-
-@lru_cache(maxsize=2)
-def _font_metrics(path: str) -> tuple[dict[int, str], dict[str, int]]:
-    """The character map and the advance widths (in thousandths of an em) of the stamp font."""
-    with TTFont(BytesIO(_stamp_font(path))) as font:
-        return font.getBestCmap(), {glyph: advance for glyph, (advance, _lsb) in font["hmtx"].metrics.items()}
-
-
-def _stamp_safe(text: str, cmap: dict[int, str]) -> str:
-    """Characters the font has no glyph for lose their accent, or become « ? »."""
-    kept = []
-    for char in text:
-        if ord(char) in cmap:
-            kept.append(char)
-        else:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", char) if ord(c) in cmap and c.isprintable()
-            )
-            kept.append(base or "?")
-    return "".join(kept)
-
-
-def wrap_for_stamp(text: str, *, width: float, font: str, size: float = STAMP_FONT_SIZE) -> str:
-    """`text` on as many lines as it needs to fit `width` points, broken between words; a single
-    word longer than the width keeps its line (the stamp then shrinks a little)."""
-    cmap, advances = _font_metrics(font)
-    text = _stamp_safe(" ".join(text.split()), cmap)
-
-    def measure(line: str) -> float:
-        return sum(advances.get(cmap.get(ord(char), ".notdef"), 0) for char in line) * size / 1000
-
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and measure(f"{lines[-1]} {word}") <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return "\n".join(lines)

@@ -19,6 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..models import Convention, ConventionDocument, ConventionEvent, ConventionSignatory
 from ..models.evidence import canonical_hash
+from .verification import verify_pdf_bytes
 
 Kind = ConventionEvent.Kind
 
@@ -142,8 +143,6 @@ def check_chain(convention: Convention) -> list[str]:
 def compare_with_certificate(signed_pdf: bytes, certificate_pdf: bytes) -> list[str]:
     """What keeps the evidence certificate `certificate_pdf` (preuve.pdf) from vouching for
     `signed_pdf`: its seal, its attached chain, and the chain heads the signatures state."""
-    from .verification import verify_pdf_bytes  # verification reads documents this module records
-
     problems = []
     if not verify_pdf_bytes(certificate_pdf).ok:
         problems.append(

@@ -10,11 +10,9 @@ import hashlib
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from io import BytesIO
 
-from asn1crypto import pem, x509
-from django.conf import settings
+from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
 from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
@@ -28,7 +26,8 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
 from ..models import ConventionDocument
-from .crypto import SigningConfigurationError, outside_event_loop
+from .crypto import outside_event_loop
+from .errors import SigningConfigurationError
 from .limits import (
     MAX_SIGNATURES,
     TOO_COMPLEX,
@@ -38,6 +37,7 @@ from .limits import (
     time_box,
     too_long_message,
 )
+from .trust import trust_roots
 
 logger = logging.getLogger(__name__)
 
@@ -485,42 +485,3 @@ def _subject(certificate: x509.Certificate) -> str:
         return ", ".join(part for part in parts if isinstance(part, str) and part)
     except Exception:  # an odd subject must not stop the report
         return ""
-
-
-def trust_roots(setting: str = "SIGNING_TRUST_ROOTS") -> list[x509.Certificate]:
-    """The certificates of SIGNING_TRUST_ROOTS, or of another setting of the same kind (a list
-    of PEM or DER files, or a comma-separated string)."""
-    roots = getattr(settings, setting)
-    if isinstance(roots, str):
-        roots = [path.strip() for path in roots.split(",")]
-    return list(_load_trust_roots(tuple(path for path in roots if path), setting=setting))
-
-
-@lru_cache(maxsize=8)
-def _load_trust_roots(
-    paths: tuple[str, ...], setting: str = "SIGNING_TRUST_ROOTS"
-) -> tuple[x509.Certificate, ...]:
-    certificates = []
-    for path in paths:
-        try:
-            with open(path, "rb") as file:
-                data = file.read()
-        except OSError:
-            raise SigningConfigurationError(
-                f"{setting} : fichier introuvable ou illisible : {path}"
-            ) from None
-        try:
-            ders = (
-                [der for _type, _headers, der in pem.unarmor(data, multiple=True)]
-                if pem.detect(data)
-                else [data]
-            )
-            for der in ders:
-                certificate = x509.Certificate.load(der)
-                certificate.native  # noqa: B018 - asn1crypto parses lazily: fail here, not later
-                certificates.append(certificate)
-        except ValueError:
-            raise SigningConfigurationError(
-                f"{setting} : {path} n'est pas un certificat PEM ou DER."
-            ) from None
-    return tuple(certificates)

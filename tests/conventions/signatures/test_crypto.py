@@ -28,11 +28,11 @@ from pyhanko.sign.timestamps import DummyTimeStamper
 from conventions import checks
 from conventions.management.commands.create_signing_certificate import make_ca
 from conventions.signatures import crypto
+from conventions.signatures.archival import add_document_timestamp
 from conventions.signatures.crypto import (
     SignatureFieldSpec,
     SigningConfigurationError,
     SigningError,
-    add_document_timestamp,
     load_platform_signer,
     prepare_for_signing,
     sign_field,

@@ -147,35 +147,48 @@ def load_signing_authority() -> SigningAuthority | None:
     path = settings.SIGNING_CA_P12_PATH
     if not path:
         return None
+    return _load_authority(*_key_file("SIGNING_CA_P12_PATH", "SIGNING_CA_P12_PASSPHRASE"))
+
+
+def _key_file(path_setting: str, passphrase_setting: str) -> tuple[str, str, int]:
+    """The PKCS#12 file a setting names, its passphrase (the seal's by default) and its
+    modification time, which keys the caches so that a replaced file is read again."""
+    path = getattr(settings, path_setting)
     try:
         modified = os.stat(path).st_mtime_ns
     except OSError:
         raise SigningConfigurationError(
-            f"SIGNING_CA_P12_PATH désigne un fichier introuvable ou illisible : {path}"
+            f"{path_setting} désigne un fichier introuvable ou illisible : {path}"
         ) from None
-    passphrase = settings.SIGNING_CA_P12_PASSPHRASE or settings.SIGNING_P12_PASSPHRASE
-    return _load_authority(path, passphrase, modified)
+    return path, getattr(settings, passphrase_setting) or settings.SIGNING_P12_PASSPHRASE, modified
 
 
-@lru_cache(maxsize=4)
-def _load_authority(path: str, passphrase: str, modified: int) -> SigningAuthority:
+def _key_and_certificates(path: str, passphrase: str, prefix: str):
+    """The key, certificate and other certificates of the PKCS#12 file of `{prefix}_PATH`, each
+    problem said in French with the settings to correct."""
     with open(path, "rb") as file:
         data = file.read()
     if not _looks_like_pkcs12(data):
-        raise SigningConfigurationError(f"SIGNING_CA_P12_PATH ne désigne pas un fichier PKCS#12 : {path}")
+        raise SigningConfigurationError(f"{prefix}_PATH ne désigne pas un fichier PKCS#12 : {path}")
     try:
-        key, certificate, _others = pkcs12.load_key_and_certificates(
+        key, certificate, others = pkcs12.load_key_and_certificates(
             data, passphrase.encode() if passphrase else None
         )
     except ValueError as error:
         raise SigningConfigurationError(
-            f"SIGNING_CA_P12_PASSPHRASE (ou, à défaut, SIGNING_P12_PASSPHRASE) ne déverrouille pas le "
+            f"{prefix}_PASSPHRASE (ou, à défaut, SIGNING_P12_PASSPHRASE) ne déverrouille pas le "
             f"fichier {path}."
         ) from error
     if key is None or certificate is None:
         raise SigningConfigurationError(
             f"Le fichier {path} ne contient pas à la fois une clé et un certificat."
         )
+    return key, certificate, others
+
+
+@lru_cache(maxsize=4)
+def _load_authority(path: str, passphrase: str, modified: int) -> SigningAuthority:
+    key, certificate, _others = _key_and_certificates(path, passphrase, "SIGNING_CA_P12")
     try:
         is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
@@ -266,36 +279,12 @@ def _timestamper() -> TimeStamper | None:
 def load_local_timestamper() -> DummyTimeStamper:
     """The local time-stamping unit of SIGNING_TSA_P12_PATH (loaded once per process, again if
     the file changes): its certificate, and the CA's embedded in each token."""
-    path = settings.SIGNING_TSA_P12_PATH
-    try:
-        modified = os.stat(path).st_mtime_ns
-    except OSError:
-        raise SigningConfigurationError(
-            f"SIGNING_TSA_P12_PATH désigne un fichier introuvable ou illisible : {path}"
-        ) from None
-    passphrase = settings.SIGNING_TSA_P12_PASSPHRASE or settings.SIGNING_P12_PASSPHRASE
-    return _load_local_timestamper(path, passphrase, modified)
+    return _load_local_timestamper(*_key_file("SIGNING_TSA_P12_PATH", "SIGNING_TSA_P12_PASSPHRASE"))
 
 
 @lru_cache(maxsize=4)
 def _load_local_timestamper(path: str, passphrase: str, modified: int) -> DummyTimeStamper:
-    with open(path, "rb") as file:
-        data = file.read()
-    if not _looks_like_pkcs12(data):
-        raise SigningConfigurationError(f"SIGNING_TSA_P12_PATH ne désigne pas un fichier PKCS#12 : {path}")
-    try:
-        key, certificate, others = pkcs12.load_key_and_certificates(
-            data, passphrase.encode() if passphrase else None
-        )
-    except ValueError as error:
-        raise SigningConfigurationError(
-            f"SIGNING_TSA_P12_PASSPHRASE (ou, à défaut, SIGNING_P12_PASSPHRASE) ne déverrouille pas le "
-            f"fichier {path}."
-        ) from error
-    if key is None or certificate is None:
-        raise SigningConfigurationError(
-            f"Le fichier {path} ne contient pas à la fois une clé et un certificat."
-        )
+    key, certificate, others = _key_and_certificates(path, passphrase, "SIGNING_TSA_P12")
     try:
         usages = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     except x509.ExtensionNotFound:

@@ -2,7 +2,11 @@
 signing through the page."""
 
 import re
+import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from allauth.account.internal.flows import login as login_flow
@@ -98,4 +102,19 @@ def sign_step(convention, step, user):
         meta=meta(),
         shown_sha256=latest.sha256,
         authenticated_at=timezone.now(),
+    )
+
+
+PYHANKO = Path(sys.executable).parent / "pyhanko"
+
+
+def pyhanko_validate(path, ca_pem: str, *, pretty: bool = True) -> subprocess.CompletedProcess:
+    """pyHanko's own command line (pyhanko-cli, a dev dependency) on `path`, trusting `ca_pem`."""
+    assert PYHANKO.exists() or shutil.which("pyhanko"), "pyhanko-cli manque : `make install`"
+    command = [str(PYHANKO) if PYHANKO.exists() else "pyhanko", "sign", "validate", "--no-revocation-check"]
+    return subprocess.run(  # noqa: S603
+        [*command, "--trust", ca_pem, *(["--pretty-print"] if pretty else []), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )

@@ -1,11 +1,6 @@
 """The demo's signatures: one convention fully signed (and valid for pyHanko's own command line
 against the CA `create_signing_certificate` wrote), one half-signed, one awaiting its first."""
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
@@ -14,11 +9,10 @@ from conventions.demo import load_conventions_demo
 from conventions.models import Convention, ConventionEvent, Signature, State
 from conventions.signatures import evidence, rounds
 from conventions.signatures.verification import verify_pdf_bytes
+from tests.conventions.signatures.helpers import pyhanko_validate
 from tests.conventions.signatures.pdfa import pdfa_problems, revisions
 
 pytestmark = pytest.mark.django_db
-
-PYHANKO = Path(sys.executable).parent / "pyhanko"
 
 
 @pytest.fixture
@@ -55,14 +49,7 @@ def test_the_seed_convention_is_really_signed_by_its_three_signatories(demo, tmp
     printed = __import__("json").loads(out.getvalue())
     assert printed["level"] == "B-LTA (horodatage d'archive)"
     assert [s["level"] for s in printed["signatures"]] == ["B-LTA (horodatage d'archive)"] * 4 + [""]
-    assert PYHANKO.exists() or shutil.which("pyhanko"), "pyhanko-cli manque : `make install`"
-    command = [str(PYHANKO) if PYHANKO.exists() else "pyhanko", "sign", "validate", "--no-revocation-check"]
-    result = subprocess.run(  # noqa: S603
-        [*command, "--trust", platform_signing_key["ca_pem"], "--pretty-print", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = pyhanko_validate(path, platform_signing_key["ca_pem"])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
